@@ -1,0 +1,527 @@
+"""Editable data of Liudan (六单) and the small loaders that read it.
+
+The bureau edits the files beside this module; code reads them only through these functions:
+
+=========================  ==============================================================================
+``occupations.toml``       occupation taxonomy: code, names, synonyms, skills, certificates
+``regions.csv``            GB/T 2260 region tree: province › city › county › township › village
+``scoring.toml``           weights and other knobs of the matching engine
+``routes.toml``            employment routes (六个一批)
+``fairs.toml``             kinds of recruitment fair and pre-fair shortlist defaults
+=========================  ==============================================================================
+
+Each ``parse_*`` function reads one file from any path, checks it and returns plain lists and dicts; any problem
+raises :class:`ValueError` naming the file, the entry and what is wrong. Each ``load_*`` function parses the
+file shipped in :data:`DATA_DIR` once per process (``functools.cache``): treat what it returns as read-only.
+
+This package uses only the standard library and imports neither ``matcher`` nor ``webapp``.
+
+Example:
+    >>> welder = next(o for o in load_occupations() if o["name_zh"] == "焊工")
+    >>> "电焊工" in welder["synonyms"]
+    True
+    >>> load_scoring()["weights"]["occupation"]
+    0.35
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DATA_DIR",
+    "OCCUPATION_CATEGORIES",
+    "REGION_LEVELS",
+    "SCORE_COMPONENTS",
+    "DISTANCE_LEVELS",
+    "load_occupations",
+    "load_regions",
+    "load_scoring",
+    "load_routes",
+    "load_fair_settings",
+    "parse_occupations",
+    "parse_regions",
+    "parse_scoring",
+    "parse_routes",
+    "parse_fair_settings",
+]
+
+#: Folder holding the editable data files.
+DATA_DIR: Path = Path(__file__).resolve().parent
+
+#: Allowed values of an occupation's ``category``.
+OCCUPATION_CATEGORIES: tuple[str, ...] = (
+    "building",
+    "manufacturing",
+    "sewing",
+    "food_processing",
+    "catering",
+    "beauty",
+    "domestic_care",
+    "logistics",
+    "agriculture",
+    "security",
+    "cleaning",
+    "public_welfare",
+    "retail",
+    "energy_chemical",
+    "office_it",
+    "other",
+)
+
+#: Region levels from the root down; each level's parent has the level just before it.
+REGION_LEVELS: tuple[str, ...] = ("province", "city", "county", "township", "village")
+
+#: Score components named in ``[weights]`` of ``scoring.toml``.
+SCORE_COMPONENTS: tuple[str, ...] = (
+    "occupation",
+    "certificates",
+    "distance",
+    "wage",
+    "wish",
+    "training",
+    "priority",
+)
+
+#: Keys of ``[distance]`` in ``scoring.toml``, nearest first (the worker mobility levels).
+DISTANCE_LEVELS: tuple[str, ...] = ("village", "township", "county", "city", "province", "national")
+
+_OCCUPATION_FIELDS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "category",
+    "synonyms",
+    "skills",
+    "certificates",
+    "public_welfare",
+)
+_OCCUPATION_CODE = re.compile(r"\d-\d{2}-\d{2}-\d{2}|ISCO-\d{4}(-\d{2})?")
+_REGION_HEADER = ["code", "parent_code", "level", "name_zh", "name_en"]
+_REGION_CODE_LENGTH = {"province": 6, "city": 6, "county": 6, "township": 9, "village": 12}
+# how many leading digits a region shares with its parent's code
+_REGION_PREFIX = {"city": 2, "county": 4, "township": 6, "village": 9}
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _fail(path: Path, where: str, problem: str) -> ValueError:
+    return ValueError(f"{path.name}: {where}: {problem}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ValueError(f"{path.name}: file not found at {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path.name}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path.name}: not UTF-8 text: {exc}") from None
+
+
+def _check_keys(path: Path, where: str, table: Mapping[str, Any], required: tuple[str, ...]) -> None:
+    missing = [k for k in required if k not in table]
+    if missing:
+        raise _fail(path, where, f"missing {', '.join(missing)}")
+    unknown = [k for k in table if k not in required]
+    if unknown:
+        raise _fail(path, where, f"unknown key {', '.join(unknown)} (allowed: {', '.join(required)})")
+
+
+def _text(path: Path, where: str, table: Mapping[str, Any], key: str) -> str:
+    value = table[key]
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, where, f"{key} must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _text_list(path: Path, where: str, table: Mapping[str, Any], key: str) -> list[str]:
+    value = table[key]
+    if not isinstance(value, list):
+        raise _fail(path, where, f"{key} must be a list of strings, got {value!r}")
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise _fail(path, where, f"{key} must hold non-empty strings, got {item!r}")
+        text = item.strip()
+        if text.casefold() in seen:
+            raise _fail(path, where, f"{key} lists {text!r} twice")
+        seen.add(text.casefold())
+        out.append(text)
+    return out
+
+
+def _number(path: Path, where: str, key: str, value: Any, *, integer: bool = False) -> float:
+    """``value`` if it is a finite number (a whole number when ``integer``); booleans are not numbers."""
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok or not math.isfinite(value):
+        kind = "a whole number" if integer else "a number"
+        raise _fail(path, where, f"{key} must be {kind}, got {value!r}")
+    return float(value) if isinstance(value, float) else int(value)
+
+
+def _check_top_level(path: Path, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = [k for k in data if k not in allowed]
+    if unknown:
+        raise _fail(
+            path, "file", f"unknown top-level key {', '.join(unknown)} (allowed: {', '.join(allowed)})"
+        )
+
+
+def _array_of_tables(path: Path, data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    entries = data.get(name)
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise _fail(path, "file", f"expected one or more [[{name}]] tables")
+    return entries
+
+
+# --------------------------------------------------------------------------------------------- occupations
+
+
+def parse_occupations(path: str | Path) -> list[dict[str, Any]]:
+    """Read and check an occupation taxonomy file; return one dict per occupation, in file order.
+
+    Each dict has the keys ``code``, ``name_zh``, ``name_en``, ``category``, ``synonyms``, ``skills``,
+    ``certificates`` (lists of str) and ``public_welfare`` (bool). Codes and Chinese names are unique; a
+    synonym appears once in the whole file and never equals an occupation's Chinese name (compared after
+    trimming and case-folding).
+
+    Example:
+        >>> occ = parse_occupations(DATA_DIR / "occupations.toml")
+        >>> next(o["code"] for o in occ if "月嫂" in o["synonyms"]) == next(
+        ...     o["code"] for o in occ if o["name_zh"] == "母婴护理员")
+        True
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("occupation",))
+    occupations: list[dict[str, Any]] = []
+    for number, entry in enumerate(_array_of_tables(path, data, "occupation"), start=1):
+        label = entry.get("name_zh") or entry.get("code") or "?"
+        where = f"occupation #{number} ({label})"
+        _check_keys(path, where, entry, _OCCUPATION_FIELDS)
+        code = _text(path, where, entry, "code")
+        if not _OCCUPATION_CODE.fullmatch(code):
+            raise _fail(path, where, f"code {code!r} is neither like '4-03-02-01' nor like 'ISCO-9112-01'")
+        category = _text(path, where, entry, "category")
+        if category not in OCCUPATION_CATEGORIES:
+            raise _fail(
+                path, where, f"unknown category {category!r} (allowed: {', '.join(OCCUPATION_CATEGORIES)})"
+            )
+        public_welfare = entry["public_welfare"]
+        if not isinstance(public_welfare, bool):
+            raise _fail(path, where, f"public_welfare must be true or false, got {public_welfare!r}")
+        if public_welfare != (category == "public_welfare"):
+            raise _fail(path, where, "public_welfare must be true exactly when category is 'public_welfare'")
+        occupations.append(
+            {
+                "code": code,
+                "name_zh": _text(path, where, entry, "name_zh"),
+                "name_en": _text(path, where, entry, "name_en"),
+                "category": category,
+                "synonyms": _text_list(path, where, entry, "synonyms"),
+                "skills": _text_list(path, where, entry, "skills"),
+                "certificates": _text_list(path, where, entry, "certificates"),
+                "public_welfare": public_welfare,
+            }
+        )
+    _check_occupation_uniqueness(path, occupations)
+    return occupations
+
+
+def _check_occupation_uniqueness(path: Path, occupations: list[dict[str, Any]]) -> None:
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}  # folded name -> name
+    for number, occ in enumerate(occupations, start=1):
+        where = f"occupation #{number} ({occ['name_zh']})"
+        if occ["code"] in codes:
+            raise _fail(path, where, f"duplicate code {occ['code']!r}, already used by {codes[occ['code']]}")
+        codes[occ["code"]] = occ["name_zh"]
+        folded = occ["name_zh"].casefold()
+        if folded in names:
+            raise _fail(path, where, f"duplicate name_zh {occ['name_zh']!r}")
+        names[folded] = occ["name_zh"]
+    synonyms: dict[str, str] = {}  # folded synonym -> owning occupation
+    for number, occ in enumerate(occupations, start=1):
+        where = f"occupation #{number} ({occ['name_zh']})"
+        for synonym in occ["synonyms"]:
+            folded = synonym.casefold()
+            if folded in names:
+                owner = names[folded]
+                whose = "its own name" if owner == occ["name_zh"] else f"the name of occupation {owner}"
+                raise _fail(path, where, f"synonym clash: {synonym!r} is {whose}")
+            if folded in synonyms:
+                raise _fail(
+                    path, where, f"synonym clash: {synonym!r} is also a synonym of {synonyms[folded]}"
+                )
+            synonyms[folded] = occ["name_zh"]
+
+
+# ------------------------------------------------------------------------------------------------- regions
+
+
+def parse_regions(path: str | Path) -> list[dict[str, Any]]:
+    """Read and check a region tree CSV; return one dict per region, in file order.
+
+    Each dict has ``code``, ``parent_code`` (``None`` for provinces), ``level`` (one of :data:`REGION_LEVELS`),
+    ``name_zh`` and ``name_en``. Codes are unique digits of the level's length (6 for province, city and county,
+    9 for township, 12 for village) and start with the parent's prefix; every parent exists and has the level
+    just above; siblings have distinct Chinese names.
+
+    Example:
+        >>> regions = {r["code"]: r for r in parse_regions(DATA_DIR / "regions.csv")}
+        >>> regions["410923"]["name_zh"], regions["410923"]["parent_code"]
+        ('南乐县', '410900')
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except FileNotFoundError:
+        raise ValueError(f"{path.name}: file not found at {path}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path.name}: not UTF-8 text: {exc}") from None
+    if not rows or [c.strip() for c in rows[0]] != _REGION_HEADER:
+        raise _fail(path, "line 1", f"header must be {','.join(_REGION_HEADER)}")
+    regions: list[dict[str, Any]] = []
+    line_of: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(_REGION_HEADER):
+            raise _fail(path, f"line {line}", f"expected {len(_REGION_HEADER)} columns, got {len(row)}")
+        code, parent_code, level, name_zh, name_en = (cell.strip() for cell in row)
+        where = f"line {line} (region {code or '?'} {name_zh})"
+        if level not in REGION_LEVELS:
+            raise _fail(path, where, f"unknown level {level!r} (allowed: {', '.join(REGION_LEVELS)})")
+        if not code.isdigit() or len(code) != _REGION_CODE_LENGTH[level]:
+            raise _fail(
+                path, where, f"a {level} code must be {_REGION_CODE_LENGTH[level]} digits, got {code!r}"
+            )
+        if level == "province" and not code.endswith("0000"):
+            raise _fail(path, where, f"a province code ends in 0000, got {code!r}")
+        if level == "city" and (not code.endswith("00") or code.endswith("0000")):
+            raise _fail(path, where, f"a city code ends in 00 (but not 0000), got {code!r}")
+        if level == "county" and code.endswith("00"):
+            raise _fail(path, where, f"a county code does not end in 00, got {code!r}")
+        if code in line_of:
+            raise _fail(path, where, f"duplicate code {code}, first on line {line_of[code]}")
+        if not name_zh or not name_en:
+            raise _fail(path, where, "name_zh and name_en must not be empty")
+        if level == "province":
+            if parent_code:
+                raise _fail(path, where, f"a province has no parent_code, got {parent_code!r}")
+        elif not parent_code:
+            raise _fail(path, where, f"a {level} needs a parent_code")
+        line_of[code] = line
+        regions.append(
+            {
+                "code": code,
+                "parent_code": parent_code or None,
+                "level": level,
+                "name_zh": name_zh,
+                "name_en": name_en,
+            }
+        )
+    if not regions:
+        raise _fail(path, "file", "no regions")
+    by_code = {r["code"]: r for r in regions}
+    sibling_names: dict[tuple[str | None, str], str] = {}
+    for region in regions:
+        where = f"line {line_of[region['code']]} (region {region['code']} {region['name_zh']})"
+        parent_code = region["parent_code"]
+        if parent_code is not None:
+            parent = by_code.get(parent_code)
+            if parent is None:
+                raise _fail(path, where, f"unknown parent {parent_code}")
+            expected = REGION_LEVELS[REGION_LEVELS.index(region["level"]) - 1]
+            if parent["level"] != expected:
+                raise _fail(
+                    path,
+                    where,
+                    f"a {region['level']} must hang under a {expected}, "
+                    f"but parent {parent_code} is a {parent['level']}",
+                )
+            prefix = _REGION_PREFIX[region["level"]]
+            if region["code"][:prefix] != parent_code[:prefix]:
+                raise _fail(
+                    path, where, f"code does not start with its parent's prefix {parent_code[:prefix]}"
+                )
+        key = (parent_code, region["name_zh"])
+        if key in sibling_names:
+            raise _fail(path, where, f"name {region['name_zh']} also used by sibling {sibling_names[key]}")
+        sibling_names[key] = region["code"]
+    return regions
+
+
+# ------------------------------------------------------------------------------------------------- scoring
+
+_SCORING_SECTIONS: dict[str, tuple[str, ...]] = {
+    "weights": SCORE_COMPONENTS,
+    "distance": DISTANCE_LEVELS,
+    "fuzzy": ("cutoff",),
+    "age": ("min_working_age", "max_working_age"),
+    "ranking": ("default_k", "min_score"),
+    "training_needs": ("qualified_threshold",),
+}
+
+
+def parse_scoring(path: str | Path) -> dict[str, Any]:
+    """Read and check the engine knobs; return ``{section: {key: number}}`` as in the file.
+
+    Weights are positive numbers; distance scores lie in [0, 1] and never increase from ``village`` to
+    ``national``; ``fuzzy.cutoff`` lies in [0, 100]; working ages are whole numbers with min < max;
+    ``ranking.default_k`` is a whole number >= 1; ``min_score`` and ``qualified_threshold`` lie in [0, 1].
+
+    Example:
+        >>> s = parse_scoring(DATA_DIR / "scoring.toml")
+        >>> s["distance"]["county"] >= s["distance"]["national"]
+        True
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_keys(path, "file", data, tuple(_SCORING_SECTIONS))
+    out: dict[str, dict[str, Any]] = {}
+    for section, keys in _SCORING_SECTIONS.items():
+        table = data[section]
+        if not isinstance(table, dict):
+            raise _fail(path, f"[{section}]", "must be a table")
+        _check_keys(path, f"[{section}]", table, keys)
+        out[section] = dict(table)
+
+    for name, value in out["weights"].items():
+        _number(path, "[weights]", f"weight {name}", value)
+        if value <= 0:
+            raise _fail(path, "[weights]", f"weight {name} must be a positive number, got {value!r}")
+    previous: tuple[str, float] | None = None
+    for level in DISTANCE_LEVELS:
+        value = _number(path, "[distance]", level, out["distance"][level])
+        if not 0 <= value <= 1:
+            raise _fail(path, "[distance]", f"{level} must lie in [0, 1], got {value!r}")
+        if previous is not None and value > previous[1]:
+            raise _fail(
+                path, "[distance]", f"{level} ({value}) must not exceed {previous[0]} ({previous[1]})"
+            )
+        previous = (level, value)
+    cutoff = _number(path, "[fuzzy]", "cutoff", out["fuzzy"]["cutoff"])
+    if not 0 <= cutoff <= 100:
+        raise _fail(path, "[fuzzy]", f"cutoff must lie in [0, 100], got {cutoff!r}")
+    low = _number(path, "[age]", "min_working_age", out["age"]["min_working_age"], integer=True)
+    high = _number(path, "[age]", "max_working_age", out["age"]["max_working_age"], integer=True)
+    if not 0 <= low < high:
+        raise _fail(path, "[age]", f"need 0 <= min_working_age < max_working_age, got {low} and {high}")
+    k = _number(path, "[ranking]", "default_k", out["ranking"]["default_k"], integer=True)
+    if k < 1:
+        raise _fail(path, "[ranking]", f"default_k must be at least 1, got {k}")
+    for section, key in (("ranking", "min_score"), ("training_needs", "qualified_threshold")):
+        value = _number(path, f"[{section}]", key, out[section][key])
+        if not 0 <= value <= 1:
+            raise _fail(path, f"[{section}]", f"{key} must lie in [0, 1], got {value!r}")
+    return out
+
+
+# ------------------------------------------------------------------------------------- routes and fairs
+
+
+def _keyed_entries(
+    path: Path, data: Mapping[str, Any], name: str, fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(_array_of_tables(path, data, name), start=1):
+        where = f"{name} #{number} ({entry.get('key', '?')})"
+        _check_keys(path, where, entry, fields)
+        item = {field: _text(path, where, entry, field) for field in fields}
+        if not _KEY.fullmatch(item["key"]):
+            raise _fail(path, where, f"key {item['key']!r} must be lower-case letters, digits and '_'")
+        if item["key"] in seen:
+            raise _fail(path, where, f"duplicate key {item['key']!r}")
+        seen.add(item["key"])
+        entries.append(item)
+    return entries
+
+
+def parse_routes(path: str | Path) -> list[dict[str, Any]]:
+    """Read and check the employment routes; return dicts with ``key``, ``name_zh``, ``name_en``, ``description``.
+
+    Example:
+        >>> [r["key"] for r in parse_routes(DATA_DIR / "routes.toml")][:2]
+        ['out_of_province', 'local_enterprise']
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("route",))
+    return _keyed_entries(path, data, "route", ("key", "name_zh", "name_en", "description"))
+
+
+_SHORTLIST_KEYS = ("days_before", "per_order", "max_invitations_per_worker")
+
+
+def parse_fair_settings(path: str | Path) -> dict[str, Any]:
+    """Read and check the fair settings; return ``{"kinds": [...], "shortlist": {...}}``.
+
+    ``kinds`` holds dicts with ``key``, ``name_zh`` and ``name_en``; ``shortlist`` holds the whole numbers
+    ``days_before`` (>= 0), ``per_order`` and ``max_invitations_per_worker`` (>= 1).
+
+    Example:
+        >>> parse_fair_settings(DATA_DIR / "fairs.toml")["shortlist"]["days_before"]
+        7
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("kind", "shortlist"))
+    kinds = _keyed_entries(path, data, "kind", ("key", "name_zh", "name_en"))
+    table = data.get("shortlist")
+    if not isinstance(table, dict):
+        raise _fail(path, "file", "expected a [shortlist] table")
+    _check_keys(path, "[shortlist]", table, _SHORTLIST_KEYS)
+    shortlist: dict[str, int] = {}
+    for key in _SHORTLIST_KEYS:
+        value = int(_number(path, "[shortlist]", key, table[key], integer=True))
+        minimum = 0 if key == "days_before" else 1
+        if value < minimum:
+            raise _fail(path, "[shortlist]", f"{key} must be at least {minimum}, got {value}")
+        shortlist[key] = value
+    return {"kinds": kinds, "shortlist": shortlist}
+
+
+# ------------------------------------------------------------------------------------------------- loaders
+
+
+@functools.cache
+def load_occupations() -> list[dict[str, Any]]:
+    """The shipped occupation taxonomy (``occupations.toml``); see :func:`parse_occupations`."""
+    return parse_occupations(DATA_DIR / "occupations.toml")
+
+
+@functools.cache
+def load_regions() -> list[dict[str, Any]]:
+    """The shipped region tree (``regions.csv``); see :func:`parse_regions`."""
+    return parse_regions(DATA_DIR / "regions.csv")
+
+
+@functools.cache
+def load_scoring() -> dict[str, Any]:
+    """The shipped engine knobs (``scoring.toml``); see :func:`parse_scoring`."""
+    return parse_scoring(DATA_DIR / "scoring.toml")
+
+
+@functools.cache
+def load_routes() -> list[dict[str, Any]]:
+    """The shipped employment routes (``routes.toml``); see :func:`parse_routes`."""
+    return parse_routes(DATA_DIR / "routes.toml")
+
+
+@functools.cache
+def load_fair_settings() -> dict[str, Any]:
+    """The shipped fair kinds and shortlist defaults (``fairs.toml``); see :func:`parse_fair_settings`."""
+    return parse_fair_settings(DATA_DIR / "fairs.toml")

@@ -1,0 +1,87 @@
+"""The ``liudan`` command: Flask's CLI (run, db, shell, routes) plus the bureau's own commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+
+
+def main() -> None:
+    from webapp import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="六单 Liudan：岗位匹配与招聘会平台的命令行工具")
+    cli.main(prog_name="liudan")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(setup_command)
+    app.cli.add_command(sync_regions_command)
+    app.cli.add_command(demo_command)
+
+
+@click.command("sync-regions")
+@with_appcontext
+def sync_regions_command() -> None:
+    """Load the region tree from config/regions.csv into the database."""
+    from webapp.services.reference import sync_regions
+
+    click.echo(f"地区表：写入 {sync_regions(db.session)} 行")
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Load the Puyang demo when the database is empty.")
+@with_appcontext
+def setup_command(demo: bool) -> None:
+    """Build or upgrade the database, load the region tree and (when empty) the Puyang demo."""
+    from webapp.models import User
+    from webapp.services.reference import sync_regions
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    written = sync_regions(db.session)
+    click.echo(f"数据库已就绪：{_display_url()}（地区更新 {written} 行）")
+    if demo and not db.session.scalar(select(func.count()).select_from(User)):
+        from webapp.services.demo import load_demo
+
+        counts = load_demo(db.session)
+        click.echo("已载入濮阳演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    _print_logins()
+
+
+def _display_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def _print_logins() -> None:
+    from webapp.models import User
+    from webapp.services.demo import DEMO_PASSWORD
+
+    names = db.session.scalars(select(User.username).order_by(User.id)).all()
+    demo = [
+        n for n in ("admin", "city_staff", "qingfeng_staff", "employer_demo", "trainer_demo") if n in names
+    ]
+    if demo:
+        click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "、".join(demo))
+
+
+@click.command("demo")
+@click.option("--workers", default=3000, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--job-orders", "job_orders", default=400, show_default=True, type=click.IntRange(0, 200_000))
+@click.option("--employers", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--seed", default=2019, show_default=True, type=int)
+@with_appcontext
+def demo_command(workers: int, job_orders: int, employers: int, seed: int) -> None:
+    """Load the Puyang demo city (deterministic for a seed) into an empty database."""
+    from webapp.errors import DomainError
+    from webapp.services.demo import load_demo
+
+    try:
+        counts = load_demo(db.session, workers=workers, job_orders=job_orders, employers=employers, seed=seed)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    click.echo("已载入濮阳演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    _print_logins()

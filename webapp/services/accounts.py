@@ -1,0 +1,64 @@
+"""Accounts: password checks, API tokens and session invalidation."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.errors import Unauthorized
+from webapp.models import User
+
+TOKEN_SALT = "liudan-api-token"
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("liudan-no-such-user")
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The user with these credentials; one vague error for both a wrong name and a wrong password."""
+    user = session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None:
+        # Spend the same time as a real check so response times do not reveal which usernames exist.
+        check_password_hash(_dummy_hash(), password or "")
+        raise Unauthorized("用户名或密码错误", fields={"password": "用户名或密码错误"})
+    if not user.check_password(password or "") or not user.active:
+        raise Unauthorized("用户名或密码错误", fields={"password": "用户名或密码错误"})
+    return user
+
+
+def issue_token(secret_key: str, user: User) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=TOKEN_SALT).dumps(
+        {"uid": user.id, "v": user.session_version}
+    )
+
+
+def user_from_token(session: Session, secret_key: str, token: str, *, max_age: int) -> User:
+    try:
+        data: Any = URLSafeTimedSerializer(secret_key, salt=TOKEN_SALT).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise Unauthorized("访问令牌已过期，请重新获取") from None
+    except BadSignature:
+        raise Unauthorized("访问令牌无效") from None
+    user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.session_version != data.get("v"):
+        raise Unauthorized("访问令牌已失效，请重新获取")
+    return user
+
+
+def load_session_user(session: Session, user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so bumping it ends old sessions."""
+    try:
+        uid, version = (int(part) for part in user_id.split(":", 1))
+    except ValueError:
+        return None
+    user = session.get(User, uid)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user

@@ -1,0 +1,232 @@
+"""Job orders (企业下单): employers' demand, validated against the taxonomy and the region tree."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.errors import Forbidden, ValidationError
+from webapp.models import JOB_ORDER_STATUSES, Employer, JobOrder
+from webapp.services import audit, reference, transaction
+from webapp.services.scope import Actor, region_prefix
+from webapp.services.validation import (
+    Collector,
+    FieldError,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_list,
+    parse_region,
+    parse_text,
+    reject_unknown,
+)
+from webapp.services.workers import Page
+
+JOB_ORDER_FIELDS = (
+    "employer_id",
+    "title",
+    "occupation",
+    "description",
+    "skills",
+    "certificates_required",
+    "headcount",
+    "wage_min",
+    "wage_max",
+    "region_code",
+    "age_min",
+    "age_max",
+    "housing",
+    "board",
+    "start_date",
+    "expires_on",
+    "route",
+    "public_welfare",
+    "internal",
+    "status",
+)
+
+
+def parse_occupation(raw: Any) -> str:
+    text = parse_text(raw, max_len=64, label="工种")
+    code = reference.taxonomy().resolve(text)
+    if code is None:
+        raise FieldError(f"未知工种“{text}”，请从工种目录中选择")
+    return code
+
+
+def _validate(data: Mapping[str, Any], *, partial: bool, current: JobOrder | None = None) -> dict[str, Any]:
+    reject_unknown(data, JOB_ORDER_FIELDS)
+    c = Collector()
+    out: dict[str, Any] = {}
+
+    def want(name: str) -> bool:
+        return not partial or name in data
+
+    if want("employer_id"):
+        out["employer_id"] = c.field(
+            "employer_id", parse_int, data.get("employer_id"), required=True, minimum=1, maximum=2_147_483_647
+        )
+    if want("title"):
+        out["title"] = c.field("title", parse_text, data.get("title"), max_len=128, label="岗位名称")
+    if want("occupation"):
+        out["occupation_code"] = c.field("occupation", parse_occupation, data.get("occupation"))
+    if want("description"):
+        out["description"] = c.field(
+            "description", parse_text, data.get("description"), required=False, max_len=4000
+        )
+    for name in ("skills", "certificates_required"):
+        if want(name):
+            out[name] = c.field(name, parse_list, data.get(name)) or []
+    if want("headcount"):
+        out["headcount"] = c.field(
+            "headcount", parse_int, data.get("headcount"), required=True, minimum=1, maximum=10000
+        )
+    for name in ("wage_min", "wage_max"):
+        if want(name):
+            out[name] = c.field(name, parse_int, data.get(name), minimum=0, maximum=200000)
+    if want("region_code"):
+        out["region_code"] = c.field("region_code", parse_region, data.get("region_code"))
+    for name in ("age_min", "age_max"):
+        if want(name):
+            out[name] = c.field(name, parse_int, data.get(name), minimum=16, maximum=70)
+    for name in ("housing", "board", "public_welfare", "internal"):
+        if want(name):
+            out[name] = c.field(name, parse_bool, data.get(name))
+    for name in ("start_date", "expires_on"):
+        if want(name):
+            out[name] = c.field(name, parse_date, data.get(name))
+    if want("route"):
+        out["route"] = c.field(
+            "route",
+            parse_choice,
+            data.get("route"),
+            list(reference.routes()),
+            default="local_enterprise",
+            label="就业渠道",
+        )
+    if "status" in data:
+        out["status"] = c.field("status", parse_choice, data.get("status"), JOB_ORDER_STATUSES, label="状态")
+
+    def merged(name: str) -> Any:
+        if name in out:
+            return out[name]
+        return getattr(current, name) if current is not None else None
+
+    wmin, wmax = merged("wage_min"), merged("wage_max")
+    if wmin is not None and wmax is not None and wmin > wmax and "wage_min" not in c.errors:
+        c.add("wage_max", "最高工资不能低于最低工资")
+    amin, amax = merged("age_min"), merged("age_max")
+    if amin is not None and amax is not None and amin > amax and "age_min" not in c.errors:
+        c.add("age_max", "年龄上限不能低于年龄下限")
+    expires = out.get("expires_on")
+    if expires is not None and current is None and expires < date.today():
+        c.add("expires_on", "截止日期不能早于今天")
+    headcount = out.get("headcount")
+    if current is not None and headcount is not None and headcount < current.filled:
+        c.add("headcount", f"招聘人数不能少于已录用人数（{current.filled}）")
+    c.done()
+    return out
+
+
+def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) -> JobOrder:
+    """An employer posts for itself; staff post for any employer."""
+    actor.require_job_order_poster()
+    if actor.role == "employer":
+        data = {**data, "employer_id": actor.employer_id}
+    values = _validate(data, partial=False)
+    with transaction(session):
+        if session.get(Employer, values["employer_id"]) is None:
+            raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
+        order = JobOrder(**values, filled=0)
+        order.status = values.get("status") or "open"
+        session.add(order)
+        session.flush()
+        audit.record(session, actor, "create", "job_order", order.id)
+    return order
+
+
+def update_job_order(session: Session, actor: Actor, order_id: int, data: Mapping[str, Any]) -> JobOrder:
+    order = get_job_order(session, actor, order_id)
+    actor.check_edit_job_order(order)
+    if actor.role == "employer" and "employer_id" in data and data["employer_id"] != actor.employer_id:
+        raise Forbidden("不能把岗位转给其他企业", fields={"employer_id": "不能修改"})
+    values = _validate(data, partial=True, current=order)
+    with transaction(session):
+        if "employer_id" in values and session.get(Employer, values["employer_id"]) is None:
+            raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
+        for key, value in values.items():
+            setattr(order, key, value)
+        if "headcount" in values and order.status in ("open", "filled"):
+            order.status = "filled" if order.filled >= order.headcount else "open"
+        audit.record(session, actor, "update", "job_order", order.id, fields=sorted(values))
+    return order
+
+
+def get_job_order(session: Session, actor: Actor, order_id: int) -> JobOrder:
+    return actor.check_job_order(session.get(JobOrder, order_id))
+
+
+def list_job_orders(
+    session: Session,
+    actor: Actor,
+    *,
+    q: str = "",
+    status: str | None = None,
+    region_code: str | None = None,
+    occupation: str | None = None,
+    employer_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    stmt = select(JobOrder).where(actor.job_order_filter())
+    if status:
+        stmt = stmt.where(JobOrder.status == status)
+    if region_code:
+        stmt = stmt.where(JobOrder.region_code.startswith(region_prefix(region_code)))
+    if occupation:
+        code = reference.taxonomy().resolve(occupation) or occupation
+        stmt = stmt.where(JobOrder.occupation_code == code)
+    if employer_id:
+        stmt = stmt.where(JobOrder.employer_id == employer_id)
+    if q:
+        stmt = stmt.where(JobOrder.title.like(f"%{q}%"))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(JobOrder.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def job_order_to_dict(order: JobOrder) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "employer_id": order.employer_id,
+        "employer_name": order.employer.name if order.employer else None,
+        "title": order.title,
+        "occupation": order.occupation_code,
+        "occupation_name": reference.occupation_name(order.occupation_code),
+        "description": order.description,
+        "skills": list(order.skills or []),
+        "certificates_required": list(order.certificates_required or []),
+        "headcount": order.headcount,
+        "filled": order.filled,
+        "wage_min": order.wage_min,
+        "wage_max": order.wage_max,
+        "region_code": order.region_code,
+        "region_name": reference.region_name(order.region_code, full=True),
+        "age_min": order.age_min,
+        "age_max": order.age_max,
+        "housing": order.housing,
+        "board": order.board,
+        "start_date": order.start_date.isoformat() if order.start_date else None,
+        "expires_on": order.expires_on.isoformat() if order.expires_on else None,
+        "route": order.route,
+        "public_welfare": order.public_welfare,
+        "internal": order.internal,
+        "status": order.status,
+    }

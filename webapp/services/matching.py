@@ -1,0 +1,189 @@
+"""Ranked, explained matches between job orders and workers, computed by ``matcher``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import matcher
+from webapp.errors import Forbidden
+from webapp.models import JobOrder, Worker
+from webapp.services import reference
+from webapp.services.job_orders import get_job_order
+from webapp.services.scope import Actor
+from webapp.services.validation import mask_name, mask_phone
+from webapp.services.workers import age_on, get_worker
+
+OPEN_STATUSES = ("open",)
+
+
+def worker_profile(worker: Worker) -> matcher.WorkerProfile:
+    return matcher.WorkerProfile(
+        id=worker.id,
+        region_code=worker.region_code,
+        birth_date=worker.birth_date,
+        sex=worker.sex,
+        status=worker.status if worker.verified else "unverified",
+        skills=tuple(worker.skills or ()),
+        certificates=tuple(worker.certificates or ()),
+        desired_occupations=tuple(worker.desired_occupations or ()),
+        desired_training=tuple(worker.desired_training or ()),
+        completed_training=tuple(worker.completed_training or ()),
+        mobility=worker.mobility,
+        expected_wage=worker.expected_wage,
+        poverty_registered=worker.poverty_registered,
+        disability=worker.disability,
+    )
+
+
+def job_order_profile(order: JobOrder) -> matcher.JobOrderProfile:
+    return matcher.JobOrderProfile(
+        id=order.id,
+        occupation=order.occupation_code,
+        region_code=order.region_code,
+        title=order.title,
+        skills=tuple(order.skills or ()),
+        certificates_required=tuple(order.certificates_required or ()),
+        headcount=max(order.headcount - order.filled, 0),
+        wage_min=order.wage_min,
+        wage_max=order.wage_max,
+        age_min=order.age_min,
+        age_max=order.age_max,
+        public_welfare=order.public_welfare,
+        employer_id=order.employer_id,
+    )
+
+
+@dataclass(frozen=True)
+class RankedWorker:
+    match: matcher.Match
+    worker: Worker
+
+
+@dataclass(frozen=True)
+class RankedOrder:
+    match: matcher.Match
+    order: JobOrder
+
+
+def _seeking_workers(session: Session, actor: Actor) -> list[Worker]:
+    stmt = select(Worker).where(Worker.status == "seeking", Worker.verified.is_(True))
+    if actor.role == "staff":
+        stmt = actor.scope_workers(stmt)
+    elif actor.role == "employer":
+        stmt = stmt.where(Worker.consent_to_share.is_(True))  # employers see only consenting candidates
+    elif actor.role != "admin":
+        raise Forbidden("您无权查看匹配结果")
+    return list(session.scalars(stmt))
+
+
+def matches_for_order(
+    session: Session, actor: Actor, order_id: int, *, limit: int = 50, today: date | None = None
+) -> tuple[JobOrder, list[RankedWorker]]:
+    """The best workers for a job order, within what the actor may see, best first.
+
+    Staff see workers of their own region only; an employer sees candidates for its own orders.
+    """
+    order = get_job_order(session, actor, order_id)
+    workers = _seeking_workers(session, actor)
+    by_id = {w.id: w for w in workers}
+    ctx = reference.match_context(today)
+    index = matcher.build_worker_index([worker_profile(w) for w in workers], ctx)
+    ranked = matcher.rank(index, job_order_profile(order), k=limit)
+    return order, [RankedWorker(m, by_id[m.worker_id]) for m in ranked]
+
+
+def recommendations_for_worker(
+    session: Session, actor: Actor, worker_id: int, *, limit: int = 20, today: date | None = None
+) -> tuple[Worker, list[RankedOrder]]:
+    """Open job orders that suit a worker, best first."""
+    worker = get_worker(session, actor, worker_id)
+    orders = list(session.scalars(select(JobOrder).where(JobOrder.status.in_(OPEN_STATUSES))))
+    by_id = {o.id: o for o in orders}
+    ctx = reference.match_context(today)
+    index = matcher.build_order_index([job_order_profile(o) for o in orders], ctx)
+    ranked = matcher.recommend(index, worker_profile(worker), k=limit)
+    return worker, [RankedOrder(m, by_id[m.job_order_id]) for m in ranked]
+
+
+#: Score components and reason words that would tell an employer a worker is registered-poor or disabled.
+SENSITIVE_COMPONENTS = ("priority",)
+SENSITIVE_REASON_WORDS = ("建档立卡", "贫困", "脱贫", "残疾", "困难")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked worker as the viewer may see them on a match page.
+
+    Staff see the name, a masked phone and everything the engine said. Employers never see the ID number,
+    registered-poor or disability status (nor the priority component and reasons that would reveal them);
+    they are offered consenting workers only (``_seeking_workers``), and should that rule ever widen, a worker
+    who did not consent still shows as surname only and without a phone.
+    """
+
+    worker_id: int
+    rank: int
+    score: float
+    name: str
+    age: int
+    sex: str
+    region_name: str
+    phone: str
+    breakdown: Mapping[str, float]
+    reasons: tuple[str, ...]
+    staff_view: bool
+
+
+def _sensitive_reason(reason: str) -> bool:
+    return any(word in reason for word in SENSITIVE_REASON_WORDS)
+
+
+def candidate_view(ranked: RankedWorker, actor: Actor, today: date) -> Candidate:
+    worker, match = ranked.worker, ranked.match
+    if actor.is_staff:
+        name, phone = worker.name, mask_phone(worker.phone)
+        breakdown, reasons = dict(match.breakdown), tuple(match.reasons)
+    else:
+        shared = worker.consent_to_share
+        name = worker.name if shared else mask_name(worker.name)
+        phone = worker.phone if shared else ""
+        breakdown = {k: v for k, v in match.breakdown.items() if k not in SENSITIVE_COMPONENTS}
+        reasons = tuple(r for r in match.reasons if not _sensitive_reason(r))
+    return Candidate(
+        worker_id=worker.id,
+        rank=match.rank,
+        score=match.score,
+        name=name,
+        age=age_on(worker.birth_date, today),
+        sex=worker.sex,
+        region_name=reference.region_name(worker.region_code, full=True),
+        phone=phone,
+        breakdown=breakdown,
+        reasons=reasons,
+        staff_view=actor.is_staff,
+    )
+
+
+def candidates_for_order(
+    session: Session, actor: Actor, order_id: int, *, limit: int = 50, today: date | None = None
+) -> tuple[JobOrder, list[Candidate]]:
+    """:func:`matches_for_order` as the actor may see it (see :class:`Candidate`), best first."""
+    today = today or date.today()
+    order, ranked = matches_for_order(session, actor, order_id, limit=limit, today=today)
+    return order, [candidate_view(r, actor, today) for r in ranked]
+
+
+def match_to_dict(match: matcher.Match, *, side: str) -> dict[str, Any]:
+    key = "worker_id" if side == "worker" else "job_order_id"
+    return {
+        key: match.worker_id if side == "worker" else match.job_order_id,
+        "rank": match.rank,
+        "score": round(match.score, 4),
+        "breakdown": {k: round(v, 4) for k, v in match.breakdown.items()},
+        "reasons": list(match.reasons),
+    }

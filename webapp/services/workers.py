@@ -1,0 +1,248 @@
+"""Workers (群众点单): registration, edits, scoped lists and masked views."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from matcher.types import MOBILITY_LEVELS, WORKER_STATUSES
+from webapp.errors import Conflict, Forbidden, NotFound
+from webapp.models import EDUCATION_LEVELS, Worker
+from webapp.services import audit, reference, transaction
+from webapp.services.scope import Actor, region_prefix
+from webapp.services.validation import (
+    Collector,
+    mask_id_number,
+    mask_phone,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_id_number,
+    parse_int,
+    parse_list,
+    parse_phone,
+    parse_region,
+    parse_text,
+    reject_unknown,
+)
+
+WORKER_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "region_code",
+    "education",
+    "skills",
+    "certificates",
+    "desired_occupations",
+    "desired_training",
+    "completed_training",
+    "mobility",
+    "expected_wage",
+    "available_from",
+    "poverty_registered",
+    "disability",
+    "status",
+    "consent_to_share",
+)
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Check every given field; all problems are reported together."""
+    reject_unknown(data, WORKER_FIELDS)
+    c = Collector()
+    out: dict[str, Any] = {}
+
+    def want(name: str) -> bool:
+        return not partial or name in data
+
+    if want("name"):
+        out["name"] = c.field("name", parse_text, data.get("name"), max_len=64, label="姓名")
+    if want("id_number"):
+        rid = c.field("id_number", parse_id_number, data.get("id_number"))
+        if rid is not None:
+            out["id_number"], out["birth_date"], out["sex"] = rid.number, rid.birth_date, rid.sex
+            age = age_on(rid.birth_date, date.today())
+            if age < 16:
+                c.add("id_number", f"未满16周岁（{age}岁），不能登记求职")
+    if want("phone"):
+        out["phone"] = c.field("phone", parse_phone, data.get("phone"))
+    if want("region_code"):
+        out["region_code"] = c.field("region_code", parse_region, data.get("region_code"))
+    if want("education"):
+        out["education"] = c.field(
+            "education", parse_choice, data.get("education"), EDUCATION_LEVELS, default="junior", label="学历"
+        )
+    for name in ("skills", "certificates", "desired_occupations", "desired_training", "completed_training"):
+        if want(name):
+            out[name] = c.field(name, parse_list, data.get(name)) or []
+    if want("mobility"):
+        out["mobility"] = c.field(
+            "mobility",
+            parse_choice,
+            data.get("mobility"),
+            MOBILITY_LEVELS,
+            default="county",
+            label="流动意愿",
+        )
+    if want("expected_wage"):
+        out["expected_wage"] = c.field(
+            "expected_wage", parse_int, data.get("expected_wage"), minimum=0, maximum=100000
+        )
+    if want("available_from"):
+        out["available_from"] = c.field("available_from", parse_date, data.get("available_from"))
+    for name in ("poverty_registered", "disability", "consent_to_share"):
+        if want(name):
+            out[name] = c.field(name, parse_bool, data.get(name))
+    if want("status"):
+        out["status"] = c.field(
+            "status", parse_choice, data.get("status"), WORKER_STATUSES, default="seeking", label="状态"
+        )
+    c.done()
+    return out
+
+
+def create_worker(
+    session: Session, actor: Actor, data: Mapping[str, Any], *, verified: bool = True
+) -> Worker:
+    """Register a worker; refuses a duplicate ID number and a home outside the staff member's region."""
+    actor.require_staff()
+    values = _validate(data, partial=False)
+    if not actor.sees_region(values["region_code"]):
+        raise Forbidden("该地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    with transaction(session):
+        if session.scalar(select(Worker.id).where(Worker.id_number == values["id_number"])) is not None:
+            raise Conflict("该身份证号码已登记", fields={"id_number": "该身份证号码已登记，请勿重复登记"})
+        worker = Worker(**values, verified=verified)
+        session.add(worker)
+        session.flush()
+        audit.record(session, actor, "create", "worker", worker.id)
+    return worker
+
+
+def update_worker(session: Session, actor: Actor, worker_id: int, data: Mapping[str, Any]) -> Worker:
+    worker = get_worker(session, actor, worker_id)
+    values = _validate(data, partial=True)
+    if "region_code" in values and not actor.sees_region(values["region_code"]):
+        raise Forbidden("该地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    with transaction(session):
+        if "id_number" in values and values["id_number"] != worker.id_number:
+            clash = session.scalar(select(Worker.id).where(Worker.id_number == values["id_number"]))
+            if clash is not None:
+                raise Conflict("该身份证号码已登记", fields={"id_number": "该身份证号码已属于另一名登记人员"})
+        for key, value in values.items():
+            setattr(worker, key, value)
+        audit.record(session, actor, "update", "worker", worker.id, fields=sorted(values))
+    return worker
+
+
+def get_worker(session: Session, actor: Actor, worker_id: int) -> Worker:
+    return actor.check_worker(session.get(Worker, worker_id))
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_workers(
+    session: Session,
+    actor: Actor,
+    *,
+    q: str = "",
+    region_code: str | None = None,
+    status: str | None = None,
+    occupation: str | None = None,
+    poverty_registered: bool | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    if actor.role not in ("admin", "staff"):
+        raise Forbidden("仅限人社部门工作人员查看求职人员")
+    stmt = actor.scope_workers(select(Worker))
+    if region_code:
+        stmt = stmt.where(Worker.region_code.startswith(region_prefix(region_code)))
+    if status:
+        stmt = stmt.where(Worker.status == status)
+    if poverty_registered is not None:
+        stmt = stmt.where(Worker.poverty_registered == poverty_registered)
+    if q:
+        like = f"%{q}%"
+        conds = [Worker.name.like(like)]
+        if q.isdigit() and len(q) >= 4:
+            conds.append(Worker.phone.like(like))
+            conds.append(Worker.id_number.endswith(q))
+        stmt = stmt.where(or_(*conds))
+    if occupation:
+        code = reference.taxonomy().resolve(occupation) or occupation
+        # desired occupations are free text; match on the code's Chinese name and the raw text
+        name = reference.occupation_name(code)
+        stmt = stmt.where(
+            or_(
+                cast(Worker.desired_occupations, String).like(f"%{name}%"),
+                cast(Worker.skills, String).like(f"%{occupation}%"),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Worker.id).offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def reveal(session: Session, actor: Actor, worker_id: int, *, field: str, ip: str = "") -> str:
+    """The full ID number or phone of a worker, for a permitted actor; every such read is audited."""
+    worker = get_worker(session, actor, worker_id)
+    if field not in ("id_number", "phone"):
+        raise NotFound()
+    if not actor.may_see_full_personal_data(worker):
+        raise Forbidden("您无权查看完整个人信息")
+    with transaction(session):
+        audit.record(session, actor, "reveal", "worker", worker.id, ip=ip, field=field)
+    return str(getattr(worker, field))
+
+
+def worker_to_dict(worker: Worker, actor: Actor, *, today: date | None = None) -> dict[str, Any]:
+    """The worker as the API shows it: ID and phone masked; poverty and disability only for staff."""
+    today = today or date.today()
+    out: dict[str, Any] = {
+        "id": worker.id,
+        "name": worker.name,
+        "id_number_masked": mask_id_number(worker.id_number),
+        "phone_masked": mask_phone(worker.phone),
+        "age": age_on(worker.birth_date, today),
+        "sex": worker.sex,
+        "birth_date": worker.birth_date.isoformat(),
+        "region_code": worker.region_code,
+        "region_name": reference.region_name(worker.region_code, full=True),
+        "education": worker.education,
+        "skills": list(worker.skills or []),
+        "certificates": list(worker.certificates or []),
+        "desired_occupations": list(worker.desired_occupations or []),
+        "desired_training": list(worker.desired_training or []),
+        "completed_training": list(worker.completed_training or []),
+        "mobility": worker.mobility,
+        "expected_wage": worker.expected_wage,
+        "available_from": worker.available_from.isoformat() if worker.available_from else None,
+        "status": worker.status,
+        "consent_to_share": worker.consent_to_share,
+        "verified": worker.verified,
+    }
+    if actor.is_staff:
+        out["poverty_registered"] = worker.poverty_registered
+        out["disability"] = worker.disability
+    return out
