@@ -377,15 +377,25 @@ def _first(group: Group, masks: Bools, listed: Sequence[str], cands: Ints, *, wa
     return np.where(rows.any(axis=0), np.argmax(rows, axis=0), -1).astype(np.int64)
 
 
-Memo = dict[Evidence, tuple[str, ...]]
-
-#: Mixed-radix packing of the integer evidence of one match, for a per-order lookup of its reasons.
-_RADIX = (4, 64, 64, 64, 8, 64, 4, 2, 2)
+#: Reasons by (order terms id, evidence as small ints); see :func:`_matches`.
+Memo = dict[tuple[int, ...], tuple[str, ...]]
 
 
-def _matches(index: WorkerIndex, group: Group, block: Block, picked: Ints, memo: Memo, j: int) -> list[Match]:
-    """Matches for entries ``picked`` of the block (all of order ``j``), in that order, ranked from 1."""
+def _matches(
+    index: WorkerIndex,
+    group: Group,
+    block: Block,
+    picked: Ints,
+    memo: Memo,
+    contexts: dict[OrderTerms, int],
+    j: int,
+) -> list[Match]:
+    """Matches for entries ``picked`` of the block (all of order ``j``), in that order, ranked from 1.
+
+    Reasons are memoised across orders with the same resolved terms (``contexts`` numbers them).
+    """
     ot = block.terms[j]
+    context = contexts.setdefault(ot, len(contexts))
     cands = block.cand[picked]
     rows = group.cands[cands]
     keyword = _first(group, group.experience, ot.skills, cands)
@@ -402,38 +412,16 @@ def _matches(index: WorkerIndex, group: Group, block: Block, picked: Ints, memo:
         keyword + 1,
         held + 1,
         missing + 1,
-        block.level[picked].astype(np.int64),
+        block.level[picked],
         group.position[cands] + 2,
-        block.wage_flag[picked].astype(np.int64),
-        group.trained[cands].astype(np.int64),
-        index.poverty[rows].astype(np.int64),
+        block.wage_flag[picked],
+        group.trained[cands],
+        index.poverty[rows],
     )
-    code = np.zeros(cands.size, dtype=np.int64)
-    for value, radix in zip(fields, _RADIX, strict=True):
-        code = code * radix + np.minimum(value, radix - 1)
-    local: dict[int, tuple[str, ...]] = {}
-    unique, first_at = np.unique(code, return_index=True)
     taxonomy = index.ctx.taxonomy
-    for c, at in zip(unique.tolist(), first_at.tolist(), strict=True):
-        kind, kw, h, m, level, position, wage, trained, poverty = (int(f[at]) for f in fields)
-        ev = Evidence(
-            ot.occupation,
-            kind,
-            ot.skills[kw - 1] if kw > 0 else None,
-            certs[h - 1] if h > 0 else None,
-            ot.required[m - 1] if m > 0 else None,
-            level,
-            position - 2,
-            wage,
-            bool(trained),
-            bool(poverty),
-        )
-        words = memo.get(ev)
-        if words is None:
-            words = memo[ev] = reasons(ev, taxonomy)
-        local[c] = words
+    occupation = ot.occupation
+    skills, required = ot.skills, ot.required
     order_id = block.orders[j].id
-    out: list[Match] = []
     values = zip(
         block.occupation[picked].tolist(),
         block.certificates[picked].tolist(),
@@ -444,10 +432,38 @@ def _matches(index: WorkerIndex, group: Group, block: Block, picked: Ints, memo:
         block.priority[picked].tolist(),
         strict=True,
     )
-    for r, (worker_id, score, (o, c, d, wg, ws, t, p), sig) in enumerate(
-        zip(index.ids[rows].tolist(), block.score[picked].tolist(), values, code.tolist(), strict=True),
+    out: list[Match] = []
+    for r, (
+        worker_id,
+        score,
+        (o, c, d, wg, ws, t, p),
+        (kind, kw, h, m, level, position, wage, trained, poor),
+    ) in enumerate(
+        zip(
+            index.ids[rows].tolist(),
+            block.score[picked].tolist(),
+            values,
+            zip(*(f.tolist() for f in fields), strict=True),
+            strict=True,
+        ),
         start=1,
     ):
+        key = (context, kind, kw, h, m, level, position, wage, trained, poor)
+        words = memo.get(key)
+        if words is None:
+            ev = Evidence(
+                occupation,
+                kind,
+                skills[kw - 1] if kw > 0 else None,
+                certs[h - 1] if h > 0 else None,
+                required[m - 1] if m > 0 else None,
+                level,
+                position - 2,
+                wage,
+                trained,
+                poor,
+            )
+            words = memo[key] = reasons(ev, taxonomy)
         breakdown = {
             "occupation": o,
             "certificates": c,
@@ -457,7 +473,7 @@ def _matches(index: WorkerIndex, group: Group, block: Block, picked: Ints, memo:
             "training": t,
             "priority": p,
         }
-        out.append(Match(order_id, worker_id, score, breakdown, local[sig], r))
+        out.append(Match(order_id, worker_id, score, breakdown, words, r))
     return out
 
 
@@ -502,6 +518,7 @@ def rank_batch(
     if k == 0:
         return result
     memo: Memo = {}
+    contexts: dict[OrderTerms, int] = {}
     for group, block in blocks(index, order_list):
         keep = np.flatnonzero(block.score >= floor)
         if keep.size == 0:
@@ -514,7 +531,7 @@ def rank_batch(
             if lo == hi:
                 continue
             chosen = _top(scores[lo:hi], ids[lo:hi], k) + lo
-            result[order.id] = _matches(index, group, block, keep[chosen], memo, j)
+            result[order.id] = _matches(index, group, block, keep[chosen], memo, contexts, j)
     return result
 
 

@@ -50,7 +50,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
         from webapp.services.reference import sync_regions
 
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
         sync_regions(db.session)
         db.session.remove()
         db.engine.dispose()

@@ -41,7 +41,7 @@ def setup_command(demo: bool) -> None:
     from webapp.models import User
     from webapp.services.reference import sync_regions
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     written = sync_regions(db.session)
     click.echo(f"数据库已就绪：{_display_url()}（地区更新 {written} 行）")
     if demo and not db.session.scalar(select(func.count()).select_from(User)):

@@ -139,6 +139,8 @@ class JobOrder(db.Model):
     internal: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from the public board
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # When its stored matches were last computed; older than updated_at means "changed since".
+    ranked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     employer: Mapped[Employer] = relationship(back_populates="job_orders")
     region: Mapped[Region] = relationship()
@@ -172,6 +174,7 @@ class Worker(db.Model):
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    ranked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     region: Mapped[Region] = relationship()
 
@@ -197,6 +200,52 @@ class Match(db.Model):
     __table_args__ = (UniqueConstraint("job_order_id", "worker_id", name="uq_match_order_worker"),)
 
 
+PLACEMENT_SOURCES = ("direct", "fair", "cooperation", "course", "import")
+PLACEMENT_STATUSES = ("active", "left")
+
+
+class Placement(db.Model):
+    """服务部门填单: who started where, by which employment route, at what wage."""
+
+    __tablename__ = "placement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    job_order_id: Mapped[int | None] = mapped_column(ForeignKey("job_order.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    employer_name: Mapped[str] = mapped_column(String(128), default="")  # also for self-employment
+    route: Mapped[str] = mapped_column(String(32))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)  # place of work
+    wage: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str] = mapped_column(String(255), default="")
+    source: Mapped[str] = mapped_column(String(16), default="direct")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    worker: Mapped[Worker] = relationship()
+    job_order: Mapped[JobOrder | None] = relationship()
+    employer: Mapped[Employer | None] = relationship()
+
+
+class SchedulerRun(db.Model):
+    """One tick of a scheduled job; (job, scheduled_for) is unique so a second scheduler cannot run it twice."""
+
+    __tablename__ = "scheduler_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    scheduled_for: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("job", "scheduled_for", name="uq_scheduler_run_job_tick"),)
+
+
 class AuditLog(db.Model):
     """Append-only record of who read or changed personal data."""
 
@@ -210,3 +259,7 @@ class AuditLog(db.Model):
     object_id: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+# Feature tables live in their own modules (webapp/models/<feature>.py); importing them here registers them
+# on the metadata so that migrations and tests see every table.

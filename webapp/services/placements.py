@@ -1,0 +1,155 @@
+"""Placements (服务部门填单): who started where, by which route. A placement closes the worker's search and
+counts against the job order's headcount, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.errors import Conflict, Forbidden, ValidationError
+from webapp.models import PLACEMENT_SOURCES, JobOrder, Match, Placement, Worker
+from webapp.services import audit, reference, transaction
+from webapp.services.scope import Actor
+from webapp.services.validation import (
+    Collector,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_region,
+    parse_text,
+    reject_unknown,
+)
+
+PLACEMENT_FIELDS = (
+    "worker_id",
+    "job_order_id",
+    "employer_id",
+    "employer_name",
+    "route",
+    "region_code",
+    "wage",
+    "start_date",
+    "source",
+)
+
+
+def _validate(data: Mapping[str, Any]) -> dict[str, Any]:
+    reject_unknown(data, PLACEMENT_FIELDS)
+    c = Collector()
+    out: dict[str, Any] = {
+        "worker_id": c.field("worker_id", parse_int, data.get("worker_id"), required=True, minimum=1),
+        "job_order_id": c.field("job_order_id", parse_int, data.get("job_order_id"), minimum=1),
+        "employer_id": c.field("employer_id", parse_int, data.get("employer_id"), minimum=1),
+        "employer_name": c.field("employer_name", parse_text, data.get("employer_name"), required=False),
+        "wage": c.field("wage", parse_int, data.get("wage"), minimum=0, maximum=200000),
+        "start_date": c.field("start_date", parse_date, data.get("start_date")) or date.today(),
+        "source": c.field(
+            "source", parse_choice, data.get("source"), PLACEMENT_SOURCES, default="direct", label="来源"
+        ),
+    }
+    if data.get("route") not in (None, ""):
+        out["route"] = c.field(
+            "route", parse_choice, data.get("route"), list(reference.routes()), label="就业渠道"
+        )
+    if data.get("region_code") not in (None, ""):
+        out["region_code"] = c.field("region_code", parse_region, data.get("region_code"))
+    c.done()
+    return out
+
+
+def record_placement(
+    session: Session, actor: Actor, data: Mapping[str, Any], *, commit: bool = True
+) -> Placement:
+    """Record that a worker started work. Refuses a worker already in work and a full job order.
+
+    With ``commit=False`` the caller's transaction (a fair outcome, a batch dispatch) commits it.
+    """
+    values = _validate(data)
+    worker = session.get(Worker, values["worker_id"])
+    order = session.get(JobOrder, values["job_order_id"]) if values["job_order_id"] else None
+    if values["job_order_id"] and order is None:
+        raise ValidationError("岗位不存在", fields={"job_order_id": "岗位不存在"})
+    if order is not None and actor.role == "employer" and order.employer_id == actor.employer_id:
+        pass  # an employer records hires on its own orders
+    elif not actor.is_staff:
+        raise Forbidden("只有人社部门工作人员或招聘企业可以登记就业")
+    elif worker is not None:
+        actor.check_worker(worker)
+    if worker is None:
+        raise ValidationError("求职人员不存在", fields={"worker_id": "求职人员不存在"})
+    if order is None and not (values.get("route") and values.get("region_code")):
+        raise ValidationError(
+            "未关联岗位时须填写就业渠道和工作地点",
+            fields={"route": "必填（未关联岗位）", "region_code": "必填（未关联岗位）"},
+        )
+
+    def body() -> Placement:
+        active = session.scalar(
+            select(Placement.id).where(Placement.worker_id == worker.id, Placement.status == "active")
+        )
+        if active is not None:
+            raise Conflict("该人员已有在岗记录，请先登记离职", fields={"worker_id": "已在岗"})
+        if order is not None:
+            # One guarded UPDATE: two clerks recording the last post at once cannot both succeed.
+            taken = session.execute(
+                update(JobOrder)
+                .where(
+                    JobOrder.id == order.id, JobOrder.status == "open", JobOrder.filled < JobOrder.headcount
+                )
+                .values(filled=JobOrder.filled + 1)
+            ).rowcount
+            if not taken:
+                raise Conflict("该岗位已满员或已关闭", fields={"job_order_id": "已满员或已关闭"})
+            session.refresh(order)
+            if order.filled >= order.headcount:
+                order.status = "filled"
+        placement = Placement(
+            worker_id=worker.id,
+            job_order_id=order.id if order else None,
+            employer_id=values["employer_id"] or (order.employer_id if order else None),
+            employer_name=values["employer_name"] or (order.employer.name if order else ""),
+            route=values.get("route") or (order.route if order else "flexible"),
+            region_code=values.get("region_code") or (order.region_code if order else worker.region_code),
+            wage=values["wage"] if values["wage"] is not None else (order.wage_min if order else None),
+            start_date=values["start_date"],
+            source=values["source"],
+            created_by=actor.user_id,
+        )
+        session.add(placement)
+        worker.status = "employed"
+        if order is not None:
+            session.execute(
+                update(Match)
+                .where(Match.job_order_id == order.id, Match.worker_id == worker.id)
+                .values(state="hired")
+            )
+        session.flush()
+        audit.record(session, actor, "create", "placement", placement.id, worker_id=worker.id)
+        return placement
+
+    if not commit:
+        return body()
+    with transaction(session):
+        return body()
+
+
+def placement_to_dict(p: Placement) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "worker_id": p.worker_id,
+        "job_order_id": p.job_order_id,
+        "employer_id": p.employer_id,
+        "employer_name": p.employer_name,
+        "route": p.route,
+        "region_code": p.region_code,
+        "region_name": reference.region_name(p.region_code, full=True),
+        "wage": p.wage,
+        "start_date": p.start_date.isoformat(),
+        "status": p.status,
+        "ended_on": p.ended_on.isoformat() if p.ended_on else None,
+        "source": p.source,
+    }
