@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from webapp import create_app
 from webapp.extensions import db
+from webapp.services.ranking import forget_indexes
 
 KEEP_TABLES = {"region", "alembic_version"}
 
@@ -72,6 +73,7 @@ def app(database_url: str) -> Iterator[Flask]:
         yield app
         db.session.remove()
         _delete_rows()
+        forget_indexes()
         db.engine.dispose()
 
 

@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(sync_regions_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(match_command)
 
 
 @click.command("sync-regions")
@@ -85,3 +86,26 @@ def demo_command(workers: int, job_orders: int, employers: int, seed: int) -> No
         raise click.ClickException(err.message) from None
     click.echo("已载入濮阳演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     _print_logins()
+
+
+@click.command("match")
+@click.option(
+    "--all", "everything", is_flag=True, help="Re-rank every open job order, not only what changed."
+)
+@click.option("--order", "order_id", type=int, help="Re-rank one job order.")
+@with_appcontext
+def match_command(everything: bool, order_id: int | None) -> None:
+    """Re-rank job orders and store their top matches (the nightly batch does the changed ones)."""
+    import time
+
+    from webapp.services import ranking
+
+    started = time.perf_counter()
+    if order_id is not None:
+        counts = {"orders": 1, "matches": len(ranking.rerank_order(db.session, order_id))}
+    elif everything:
+        counts = ranking.rerank_all(db.session)
+    else:
+        counts = ranking.rerank_changed(db.session)
+    elapsed = time.perf_counter() - started
+    click.echo("匹配完成：" + "，".join(f"{k} {v}" for k, v in counts.items()) + f"（{elapsed:.2f} 秒）")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Forbidden, ValidationError
 from webapp.models import JOB_ORDER_STATUSES, Employer, JobOrder
-from webapp.services import audit, reference, transaction
+from webapp.services import audit, ranking, reference, transaction
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
@@ -147,6 +147,7 @@ def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) ->
         session.add(order)
         session.flush()
         audit.record(session, actor, "create", "job_order", order.id)
+    ranking.rerank_order(session, order.id)  # a new order's shortlist is ready the moment it is saved
     return order
 
 
@@ -164,6 +165,7 @@ def update_job_order(session: Session, actor: Actor, order_id: int, data: Mappin
         if "headcount" in values and order.status in ("open", "filled"):
             order.status = "filled" if order.filled >= order.headcount else "open"
         audit.record(session, actor, "update", "job_order", order.id, fields=sorted(values))
+    ranking.rerank_order(session, order.id)
     return order
 
 

@@ -13,50 +13,17 @@ from sqlalchemy.orm import Session
 import matcher
 from webapp.errors import Forbidden
 from webapp.models import JobOrder, Worker
-from webapp.services import reference
+from webapp.services import ranking, reference
 from webapp.services.job_orders import get_job_order
-from webapp.services.scope import Actor
+from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import mask_name, mask_phone
 from webapp.services.workers import age_on, get_worker
 
 OPEN_STATUSES = ("open",)
 
 
-def worker_profile(worker: Worker) -> matcher.WorkerProfile:
-    return matcher.WorkerProfile(
-        id=worker.id,
-        region_code=worker.region_code,
-        birth_date=worker.birth_date,
-        sex=worker.sex,
-        status=worker.status if worker.verified else "unverified",
-        skills=tuple(worker.skills or ()),
-        certificates=tuple(worker.certificates or ()),
-        desired_occupations=tuple(worker.desired_occupations or ()),
-        desired_training=tuple(worker.desired_training or ()),
-        completed_training=tuple(worker.completed_training or ()),
-        mobility=worker.mobility,
-        expected_wage=worker.expected_wage,
-        poverty_registered=worker.poverty_registered,
-        disability=worker.disability,
-    )
-
-
-def job_order_profile(order: JobOrder) -> matcher.JobOrderProfile:
-    return matcher.JobOrderProfile(
-        id=order.id,
-        occupation=order.occupation_code,
-        region_code=order.region_code,
-        title=order.title,
-        skills=tuple(order.skills or ()),
-        certificates_required=tuple(order.certificates_required or ()),
-        headcount=max(order.headcount - order.filled, 0),
-        wage_min=order.wage_min,
-        wage_max=order.wage_max,
-        age_min=order.age_min,
-        age_max=order.age_max,
-        public_welfare=order.public_welfare,
-        employer_id=order.employer_id,
-    )
+worker_profile = ranking.profile_from_row
+job_order_profile = ranking.order_profile
 
 
 @dataclass(frozen=True)
@@ -71,15 +38,17 @@ class RankedOrder:
     order: JobOrder
 
 
-def _seeking_workers(session: Session, actor: Actor) -> list[Worker]:
-    stmt = select(Worker).where(Worker.status == "seeking", Worker.verified.is_(True))
+def _index_for(session: Session, actor: Actor, today: date | None) -> matcher.WorkerIndex:
+    """The cached index of the workers this actor may be shown (see services.ranking.worker_index)."""
     if actor.role == "staff":
-        stmt = actor.scope_workers(stmt)
-    elif actor.role == "employer":
-        stmt = stmt.where(Worker.consent_to_share.is_(True))  # employers see only consenting candidates
-    elif actor.role != "admin":
-        raise Forbidden("您无权查看匹配结果")
-    return list(session.scalars(stmt))
+        return ranking.worker_index(
+            session, scope_prefix=region_prefix(actor.region_code or "-"), today=today
+        )
+    if actor.role == "employer":  # employers see only consenting candidates
+        return ranking.worker_index(session, consenting_only=True, today=today)
+    if actor.role == "admin":
+        return ranking.worker_index(session, today=today)
+    raise Forbidden("您无权查看匹配结果")
 
 
 def matches_for_order(
@@ -87,15 +56,15 @@ def matches_for_order(
 ) -> tuple[JobOrder, list[RankedWorker]]:
     """The best workers for a job order, within what the actor may see, best first.
 
-    Staff see workers of their own region only; an employer sees candidates for its own orders.
+    Staff see workers of their own region only; an employer sees consenting candidates for its own orders.
     """
     order = get_job_order(session, actor, order_id)
-    workers = _seeking_workers(session, actor)
-    by_id = {w.id: w for w in workers}
-    ctx = reference.match_context(today)
-    index = matcher.build_worker_index([worker_profile(w) for w in workers], ctx)
+    index = _index_for(session, actor, today)
     ranked = matcher.rank(index, job_order_profile(order), k=limit)
-    return order, [RankedWorker(m, by_id[m.worker_id]) for m in ranked]
+    workers = {
+        w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_([m.worker_id for m in ranked])))
+    }
+    return order, [RankedWorker(m, workers[m.worker_id]) for m in ranked]
 
 
 def recommendations_for_worker(
