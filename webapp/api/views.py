@@ -133,10 +133,11 @@ def job_order_matches(job_order_id: int) -> dict[str, Any]:
     q = Query(("limit",))
     limit = _match_limit(q)
     q.done()
-    order, ranked = matching.matches_for_order(db.session, current_actor(), job_order_id, limit=limit)
+    # Candidates as the caller may see them: employers get no poverty/disability component or reason.
+    order, candidates = matching.candidates_for_order(db.session, current_actor(), job_order_id, limit=limit)
     return {
         "job_order_id": order.id,
-        "matches": [matching.match_to_dict(r.match, side="worker") for r in ranked],
+        "matches": [matching.candidate_to_dict(c) for c in candidates],
     }
 
 

@@ -147,6 +147,16 @@ def candidates_for_order(
     return order, [candidate_view(r, actor, today) for r in ranked]
 
 
+def candidate_to_dict(c: Candidate) -> dict[str, Any]:
+    return {
+        "worker_id": c.worker_id,
+        "rank": c.rank,
+        "score": round(c.score, 4),
+        "breakdown": {k: round(v, 4) for k, v in c.breakdown.items()},
+        "reasons": list(c.reasons),
+    }
+
+
 def match_to_dict(match: matcher.Match, *, side: str) -> dict[str, Any]:
     key = "worker_id" if side == "worker" else "job_order_id"
     return {

@@ -114,6 +114,10 @@ def test_employer_sees_consenting_candidates_for_its_own_orders_only(
     assert resp.status_code == 200
     ids = [m["worker_id"] for m in resp.get_json()["matches"]]
     assert consenting.id in ids and private.id not in ids
+    # the welder is registered-poor (builders' default): an employer must not learn it
+    for m in resp.get_json()["matches"]:
+        assert "priority" not in m["breakdown"]
+        assert not any("建档立卡" in r or "贫困" in r for r in m["reasons"])
     staff_ids = [
         m["worker_id"]
         for m in client.get(f"/api/v1/job-orders/{own.id}/matches", headers=staff_headers).get_json()[
