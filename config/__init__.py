@@ -8,6 +8,8 @@ The bureau edits the files beside this module; code reads them only through thes
 ``scoring.toml``           weights and other knobs of the matching engine
 ``routes.toml``            employment routes (六个一批)
 ``fairs.toml``             kinds of recruitment fair and pre-fair shortlist defaults
+``security.toml``          retention periods, login throttling and upload limits
+``subsidies.toml``         training subsidy standards per occupation (政府统一买单)
 =========================  ==============================================================================
 
 Each ``parse_*`` function reads one file from any path, checks it and returns plain lists and dicts; any problem
@@ -46,11 +48,17 @@ __all__ = [
     "load_scoring",
     "load_routes",
     "load_fair_settings",
+    "load_followup_settings",
+    "load_statistics_settings",
+    "load_subsidies",
     "parse_occupations",
     "parse_regions",
     "parse_scoring",
     "parse_routes",
     "parse_fair_settings",
+    "parse_security_settings",
+    "load_security_settings",
+    "parse_subsidies",
 ]
 
 #: Folder holding the editable data files.
@@ -494,6 +502,137 @@ def parse_fair_settings(path: str | Path) -> dict[str, Any]:
     return {"kinds": kinds, "shortlist": shortlist}
 
 
+# ----------------------------------------------------------------------------------------------- subsidies
+
+_SUBSIDY_KEYS = ("yuan_per_trainee", "require_certificate", "employed_within_days")
+
+
+def _subsidy_rule(path: Path, where: str, table: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    _check_keys(path, where, table, keys)
+    yuan = int(_number(path, where, "yuan_per_trainee", table["yuan_per_trainee"], integer=True))
+    if yuan <= 0:
+        raise _fail(path, where, f"yuan_per_trainee must be a positive whole number, got {yuan}")
+    certificate = table["require_certificate"]
+    if not isinstance(certificate, bool):
+        raise _fail(path, where, f"require_certificate must be true or false, got {certificate!r}")
+    days = int(_number(path, where, "employed_within_days", table["employed_within_days"], integer=True))
+    if days < 0:
+        raise _fail(path, where, f"employed_within_days must be 0 or more, got {days}")
+    return {"yuan_per_trainee": yuan, "require_certificate": certificate, "employed_within_days": days}
+
+
+def parse_subsidies(path: str | Path) -> dict[str, Any]:
+    """Read and check the training subsidy standards; return ``{"default": rule | None, "standards": [...]}``.
+
+    A rule is ``{"yuan_per_trainee": int > 0, "require_certificate": bool, "employed_within_days": int >= 0}``
+    (0 days: employment not required); each standard is a rule with its ``occupation`` (a Chinese name, unique
+    in the file; the web application checks it against the taxonomy).
+
+    Example:
+        >>> subsidies = parse_subsidies(DATA_DIR / "subsidies.toml")
+        >>> welder = next(s for s in subsidies["standards"] if s["occupation"] == "焊工")
+        >>> welder["require_certificate"], welder["employed_within_days"] > 0
+        (True, True)
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("default", "standard"))
+    default = None
+    if "default" in data:
+        if not isinstance(data["default"], dict):
+            raise _fail(path, "[default]", "must be a table")
+        default = _subsidy_rule(path, "[default]", data["default"], _SUBSIDY_KEYS)
+    standards: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(_array_of_tables(path, data, "standard"), start=1):
+        where = f"standard #{number} ({entry.get('occupation', '?')})"
+        rule = _subsidy_rule(path, where, entry, ("occupation", *_SUBSIDY_KEYS))
+        occupation = _text(path, where, entry, "occupation")
+        if occupation.casefold() in seen:
+            raise _fail(
+                path, where, f"occupation {occupation!r} already has standard #{seen[occupation.casefold()]}"
+            )
+        seen[occupation.casefold()] = number
+        standards.append({"occupation": occupation, **rule})
+    return {"default": default, "standards": standards}
+
+
+# ----------------------------------------------------------------------------------- follow-ups and stats
+
+_AFTER = re.compile(r"([1-9]\d{0,3})([dwm])")
+_AFTER_UNITS = {"d": "day", "w": "week", "m": "month"}
+_APPROX_DAYS = {"day": 1, "week": 7, "month": 30}
+_REMINDER_KEYS = ("days_before", "overdue_after_days")
+
+
+def parse_followup_settings(path: str | Path) -> dict[str, Any]:
+    """Read and check the follow-up visit schedule; return ``{"visits": [...], "reminders": {...}}``.
+
+    ``visits`` holds dicts with ``key``, ``name_zh``, ``name_en``, ``after`` (as written), ``count`` (a whole
+    number >= 1) and ``unit`` (``day``, ``week`` or ``month``), strictly later one after another; ``reminders``
+    holds the whole numbers ``days_before`` and ``overdue_after_days`` (>= 0).
+
+    Example:
+        >>> s = parse_followup_settings(DATA_DIR / "followups.toml")
+        >>> [(v["count"], v["unit"]) for v in s["visits"]]
+        [(1, 'week'), (1, 'month'), (3, 'month'), (6, 'month')]
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("visit", "reminders"))
+    visits = _keyed_entries(path, data, "visit", ("key", "name_zh", "name_en", "after"))
+    previous: tuple[str, int] | None = None
+    for number, visit in enumerate(visits, start=1):
+        where = f"visit #{number} ({visit['key']})"
+        found = _AFTER.fullmatch(visit["after"].replace(" ", ""))
+        if found is None:
+            raise _fail(path, where, f"after must be like '10d', '1w' or '3m', got {visit['after']!r}")
+        visit["count"] = int(found.group(1))
+        visit["unit"] = _AFTER_UNITS[found.group(2)]
+        days = visit["count"] * _APPROX_DAYS[visit["unit"]]
+        if previous is not None and days <= previous[1]:
+            raise _fail(path, where, f"must come after visit {previous[0]} ({visit['after']} is not later)")
+        previous = (visit["key"], days)
+    table = data.get("reminders")
+    if not isinstance(table, dict):
+        raise _fail(path, "file", "expected a [reminders] table")
+    _check_keys(path, "[reminders]", table, _REMINDER_KEYS)
+    reminders: dict[str, int] = {}
+    for key in _REMINDER_KEYS:
+        value = int(_number(path, "[reminders]", key, table[key], integer=True))
+        if value < 0:
+            raise _fail(path, "[reminders]", f"{key} must be at least 0, got {value}")
+        reminders[key] = value
+    return {"visits": visits, "reminders": reminders}
+
+
+_STATISTICS_KEYS = ("home_region", "trend_weeks", "top_occupations")
+
+
+def parse_statistics_settings(path: str | Path) -> dict[str, Any]:
+    """Read and check the dashboard settings; return ``{"home_region", "trend_weeks", "top_occupations"}``.
+
+    ``home_region`` is a 6-digit region code; the two counts are whole numbers >= 1.
+
+    Example:
+        >>> parse_statistics_settings(DATA_DIR / "statistics.toml")["home_region"]
+        '410900'
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_keys(path, "file", data, _STATISTICS_KEYS)
+    home = _text(path, "file", data, "home_region")
+    if not (home.isdigit() and len(home) == 6):
+        raise _fail(path, "file", f"home_region must be a 6-digit region code, got {home!r}")
+    out: dict[str, Any] = {"home_region": home}
+    for key in ("trend_weeks", "top_occupations"):
+        value = int(_number(path, "file", key, data[key], integer=True))
+        if value < 1:
+            raise _fail(path, "file", f"{key} must be at least 1, got {value}")
+        out[key] = value
+    return out
+
+
 # ------------------------------------------------------------------------------------------------- loaders
 
 
@@ -525,3 +664,65 @@ def load_routes() -> list[dict[str, Any]]:
 def load_fair_settings() -> dict[str, Any]:
     """The shipped fair kinds and shortlist defaults (``fairs.toml``); see :func:`parse_fair_settings`."""
     return parse_fair_settings(DATA_DIR / "fairs.toml")
+
+
+@functools.cache
+def load_subsidies() -> dict[str, Any]:
+    """The shipped training subsidy standards (``subsidies.toml``); see :func:`parse_subsidies`."""
+    return parse_subsidies(DATA_DIR / "subsidies.toml")
+
+
+@functools.cache
+def load_followup_settings() -> dict[str, Any]:
+    """The shipped follow-up schedule (``followups.toml``); see :func:`parse_followup_settings`."""
+    return parse_followup_settings(DATA_DIR / "followups.toml")
+
+
+@functools.cache
+def load_statistics_settings() -> dict[str, Any]:
+    """The shipped dashboard settings (``statistics.toml``); see :func:`parse_statistics_settings`."""
+    return parse_statistics_settings(DATA_DIR / "statistics.toml")
+
+
+# ------------------------------------------------------------------------------------------------ security
+
+_SECURITY_SECTIONS: dict[str, tuple[str, ...]] = {
+    "retention": ("login_attempts_days", "login_sessions_days", "audit_log_days", "inactive_worker_days"),
+    "login_throttle": ("window_seconds", "max_failures_per_username", "max_failures_per_ip"),
+    "uploads": ("max_bytes", "max_unpacked_bytes", "max_ratio", "max_members", "max_rows", "max_cols"),
+}
+
+
+def parse_security_settings(path: str | Path) -> dict[str, dict[str, int]]:
+    """Read and check retention periods, login throttling and upload limits; ``{section: {key: int}}``.
+
+    Every value is a whole number >= 1.
+
+    Example:
+        >>> s = parse_security_settings(DATA_DIR / "security.toml")
+        >>> s["login_throttle"]["max_failures_per_username"] <= s["login_throttle"]["max_failures_per_ip"]
+        True
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_keys(path, "file", data, tuple(_SECURITY_SECTIONS))
+    out: dict[str, dict[str, int]] = {}
+    for section, keys in _SECURITY_SECTIONS.items():
+        table = data[section]
+        if not isinstance(table, dict):
+            raise _fail(path, f"[{section}]", "must be a table")
+        _check_keys(path, f"[{section}]", table, keys)
+        values: dict[str, int] = {}
+        for key in keys:
+            value = int(_number(path, f"[{section}]", key, table[key], integer=True))
+            if value < 1:
+                raise _fail(path, f"[{section}]", f"{key} must be at least 1, got {value}")
+            values[key] = value
+        out[section] = values
+    return out
+
+
+@functools.cache
+def load_security_settings() -> dict[str, dict[str, int]]:
+    """The shipped security settings (``security.toml``); see :func:`parse_security_settings`."""
+    return parse_security_settings(DATA_DIR / "security.toml")

@@ -117,14 +117,16 @@ def training_gaps(
     qualified: dict[tuple[str, str], set[int]] = {key: set() for key in groups}
     near: dict[tuple[str, str], set[int]] = {key: set() for key in groups}
     w = cfg.weight_vector
+    distances = np.asarray(cfg.distance_vector, dtype=np.float64)
     for group, block in blocks(index, [o for o in order_list if o.id in keys]):
         if block.score.size == 0:
             continue
-        hypothetical = (w[0] * 1.0 + w[1] * 1.0) + w[2] * block.distance
-        hypothetical = hypothetical + w[3] * block.wage
-        hypothetical = hypothetical + w[4] * block.wish
-        hypothetical = hypothetical + w[5] * block.training
-        hypothetical = hypothetical + w[6] * block.priority
+        _, _, distance, wage, wish, training, priority = block.components(group, distances, slice(None))
+        hypothetical = (w[0] * 1.0 + w[1] * 1.0) + w[2] * distance
+        hypothetical = hypothetical + w[3] * wage
+        hypothetical = hypothetical + w[4] * wish
+        hypothetical = hypothetical + w[5] * training
+        hypothetical = hypothetical + w[6] * priority
         hypothetical = hypothetical / cfg.total_weight
         good = block.score >= floor
         close = ~good & (hypothetical >= floor)

@@ -11,9 +11,10 @@ normalised and fuzzy-matched once, cached by the taxonomy) and stores:
   occupation category.
 
 **Incremental updates.** Indexes never change. ``index.with_worker(w)`` returns a new index in which ``w`` is
-added, or replaces the worker with the same id; ``index.without_worker(id)`` returns one without it. Both cost
-about a millisecond at city scale and share untouched arrays with the old index: the new row is appended, the
-old row (if any) is only marked dead. After very many edits, ``index.compacted()`` drops dead rows (no text is
+added, or replaces the worker with the same id; ``index.without_worker(id)`` returns one without it. Only the
+changed worker's texts are resolved; the per-row arrays and the touched posting lists are copied with the row
+appended (the old row, if any, is only marked dead), untouched posting lists are shared — milliseconds at
+city scale (see ``update_ms`` in ``benchmarks/results/latest.json``), against seconds for a rebuild. After very many edits, ``index.compacted()`` drops dead rows (no text is
 resolved again). ``OrderIndex`` has the same trio: ``with_order``, ``without_order``, ``compacted``.
 
 Example:

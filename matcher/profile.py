@@ -3,10 +3,11 @@
 
 A worker's texts become sets of terms (see :mod:`matcher.taxonomy`):
 
-- ``experience`` — terms of skills, certificates, completed training, plus the occupations that own each held
-  certificate (holding 焊工证 is evidence of being a 焊工);
+- ``experience`` — terms of skills, certificates, completed training, plus the occupation that owns each held
+  certificate when exactly one occupation lists it (holding 焊工证 is evidence of being a 焊工; a 健康证,
+  listed by many occupations, is evidence of none);
 - ``wishes`` — terms of desired occupations in order (first occurrence kept);
-- ``certificates`` — terms of certificates plus the occupations owning them;
+- ``certificates`` — terms of certificates plus those owning occupations;
 - ``training`` — terms of completed training; ``desired_training`` — terms of training wished for;
 - ``categories`` — categories of every occupation in ``experience`` and ``wishes``.
 
@@ -135,7 +136,7 @@ def resolve_worker(worker: WorkerProfile, ctx: MatchContext) -> WorkerTerms:
     training = _terms(ctx, worker.completed_training, "occupation")
     wishes = _terms(ctx, worker.desired_occupations, "occupation")
     desired = _terms(ctx, worker.desired_training, "occupation")
-    owned = [owner for cert in certs for owner in tax.owners(cert)]
+    owned = [owners[0] for owners in map(tax.owners, certs) if len(owners) == 1]
     certificates = frozenset(certs) | frozenset(owned)
     experience = frozenset(skills) | certificates | frozenset(training)
     categories = {tax.category_of_term(t) for t in (*experience, *wishes) if t.startswith(OCC)}

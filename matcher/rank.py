@@ -3,14 +3,16 @@
 Meaning is exactly that of :mod:`matcher.score` (same components, same float operations in the same order, so
 scores are bit-for-bit equal); only the way of computing differs:
 
-1. orders are grouped by their resolved terms (same occupation, skills and certificates); candidates of a group
-   are the union of the posting lists of its key terms, cut to workers that are alive, seeking and of legal
-   working age — never a loop over every worker;
-2. the order-independent components (occupation, certificates, wish, training, priority) are computed once per
-   group as arrays over the candidates; the order-dependent ones (distance and mobility from interned region
-   keys, age limits, wage, public-welfare eligibility) as ``orders × candidates`` arrays;
-3. the top k per order are picked with ``argpartition`` and sorted by score descending, then worker id
-   ascending; breakdowns and reasons are built for those k only (reasons memoised on their evidence).
+1. orders are grouped by occupation; a group's candidates are the union of the posting lists of its orders'
+   key terms (occupation, skills, required certificates), cut to workers that are alive, seeking and of legal
+   working age — never a loop over every worker. Which of the group's terms each candidate has is packed into
+   64-bit sets, so relevance and skill/certificate overlaps per order are a few bitwise operations;
+2. hard constraints (relevance, mobility against the closest shared region level from interned keys, age
+   limits, public-welfare eligibility) are evaluated on the ``orders × candidates`` grid in small dtypes; the
+   components and the score are then computed for the allowed pairs only, as flat arrays;
+3. the top k per order are picked with ``np.partition`` and sorted by score descending, then worker id
+   ascending; breakdowns and reasons are built for those k only (reasons memoised on their evidence). The
+   cyclic garbage collector is paused while the matches are created (they hold no cycles).
 
 Example:
     >>> from datetime import date
@@ -31,8 +33,12 @@ Example:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +61,7 @@ from matcher.profile import OrderTerms, age_on, resolve_order, resolve_worker
 from matcher.regions import TREE_LEVELS
 from matcher.score import age_bounds, mobility_index, order_wage, score_terms
 from matcher.settings import COMPONENTS
+from matcher.taxonomy import Taxonomy
 from matcher.types import MOBILITY_LEVELS, JobOrderProfile, Match, WorkerProfile
 
 __all__ = ["rank", "rank_batch", "recommend"]
@@ -70,23 +77,38 @@ _DEPTHS = len(TREE_LEVELS)
 _BLOCK = 1 << 18
 
 
-def _member(postings: Rows | None, rows: Rows) -> Bools:
-    """For each of ``rows``, whether it is in the sorted posting list."""
-    if postings is None or postings.size == 0 or rows.size == 0:
-        return np.zeros(rows.size, dtype=np.bool_)
-    at = np.searchsorted(postings, rows)
-    np.minimum(at, postings.size - 1, out=at)
-    return np.asarray(postings[at] == rows)
+class _Membership:
+    """For a fixed set of rows, which of them are in a posting list: by binary search when the list is long
+    compared with the rows, else by marking the list in a scratch mask (reset after each use)."""
+
+    def __init__(self, size: int, rows: Rows) -> None:
+        self.rows = rows
+        self.scratch = np.zeros(size, dtype=np.bool_)
+
+    def __call__(self, postings: Rows | None) -> Bools:
+        rows = self.rows
+        if postings is None or postings.size == 0 or rows.size == 0:
+            return np.zeros(rows.size, dtype=np.bool_)
+        if postings.size > 4 * rows.size:
+            at = np.searchsorted(postings, rows)
+            np.minimum(at, postings.size - 1, out=at)
+            return np.asarray(postings[at] == rows)
+        self.scratch[postings] = True
+        found = self.scratch[rows]
+        self.scratch[postings] = False
+        return found
 
 
 @dataclass(frozen=True, slots=True)
 class Group:
     """Arrays over the candidates of all orders sharing one occupation term ``occupation``.
 
-    ``terms`` lists every key term of the group's orders; ``experience``/``certified``/``holds`` are
-    ``(terms, candidates)`` masks: the candidate has the term in their experience / their certificates / any of
-    their terms (``*_f``: the same as 0/1 floats, for matrix products). The other arrays are per candidate and
-    depend only on the occupation, or copy the index's per-worker arrays for the candidates.
+    ``terms`` lists every key term of the group's orders; ``experience``/``certified`` are ``(terms,
+    candidates)`` masks: the candidate has the term in their experience / their certificates (filled in for the
+    terms some order lists as a skill / requires as a certificate). The same sets, and "any of their terms"
+    (``holds``), are also packed as bits: ``*_bits[w, c]`` holds terms ``64w … 64w + 63``.
+    The other arrays are per candidate and depend only on the occupation, or copy the index's per-worker arrays
+    for the candidates.
     """
 
     occupation: str | None
@@ -94,13 +116,12 @@ class Group:
     terms: tuple[str, ...]
     experience: Bools
     certified: Bools
-    experience_f: Floats
-    certified_f: Floats
-    holds_f: Floats
+    experience_bits: npt.NDArray[np.uint64]
+    certified_bits: npt.NDArray[np.uint64]
+    holds_bits: npt.NDArray[np.uint64]
     age: npt.NDArray[np.int16]
     mobility: npt.NDArray[np.int8]
     welfare_ok: Bools
-    wage: Floats
     code_fit: Floats
     code_kind: Ints
     usual_certificates: Floats
@@ -110,6 +131,22 @@ class Group:
     training: Floats
     trained: Bools
     priority: Floats
+    poverty: Bools
+    position_of: Mapping[str, int]  # group term → its index in ``terms``
+    expected_wage: Floats  # expected wage, -inf when unknown
+    provinces: frozenset[int]  # interned province keys of the candidates' homes
+    national: Ints  # candidates who will work anywhere (the only ones a far order can take)
+    weighted_usual_certificates: Floats  # weight × usual_certificates
+    weighted_rest: tuple[Floats, Floats, Floats]  # weight × wish, training, priority
+
+
+def _pack(masks: Bools) -> npt.NDArray[np.uint64]:
+    """``(terms, n)`` booleans → ``(words, n)`` bit sets, term ``i`` at bit ``i % 64`` of word ``i // 64``."""
+    words = max(1, -(-masks.shape[0] // 64))
+    out = np.zeros((words, masks.shape[1]), dtype=np.uint64)
+    for i in range(masks.shape[0]):
+        out[i // 64] |= masks[i].astype(np.uint64) << np.uint64(i % 64)
+    return out
 
 
 def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTerms]) -> Group:
@@ -119,21 +156,27 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
     if not lists:
         cands: Rows = np.zeros(0, dtype=np.int32)
     elif len(lists) == 1:
-        cands = lists[0]
+        cands = lists[0][index.eligible[lists[0]]]
     else:
-        cands = np.unique(np.concatenate(lists))
-    cands = cands[index.eligible[cands]]
+        mark = np.zeros(index.eligible.size, dtype=np.bool_)
+        for postings in lists:
+            mark[postings] = True
+        cands = np.flatnonzero(mark & index.eligible).astype(np.int32)
     n = cands.size
     occ = occupation
+    member = _Membership(index.eligible.size, cands)
 
-    def masks(postings: Mapping[str, Rows]) -> Bools:
+    def masks(postings: Mapping[str, Rows], wanted: Iterable[str] | None = None) -> Bools:
+        """Rows for the group's terms (only the ``wanted`` ones filled in; the others are never read)."""
         out = np.zeros((len(terms), n), dtype=np.bool_)
+        chosen = set(terms if wanted is None else wanted)
         for i, term in enumerate(terms):
-            out[i] = _member(postings.get(term), cands)
+            if term in chosen:
+                out[i] = member(postings.get(term))
         return out
 
     # occupation (code part)
-    in_experience = _member(index.post_experience.get(occ) if occ is not None else None, cands)
+    in_experience = member(index.post_experience.get(occ) if occ is not None else None)
     wish_post = index.post_wish.get(occ) if occ is not None else None
     if wish_post is not None and n:
         w_rows, w_pos, w_val = wish_post
@@ -146,7 +189,7 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
         wish_value = np.zeros(n, dtype=np.float64)
         wish_position = np.full(n, NOT_WISHED, dtype=np.int64)
     category = members[0].category
-    in_category = _member(index.post_category.get(category) if category is not None else None, cands)
+    in_category = member(index.post_category.get(category) if category is not None else None)
     code_fit = np.where(
         in_experience,
         1.0,
@@ -161,37 +204,47 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
     usual = next((ot.usual_certificates for ot in members if ot.usual_certificates), ())
     usual_held = np.full(n, -1, dtype=np.int64)
     for i, term in enumerate(usual):
-        hit = _member(index.post_certificates.get(term), cands)
+        hit = member(index.post_certificates.get(term))
         usual_held[(usual_held < 0) & hit] = i
     usual_value = (
         np.where(usual_held >= 0, 1.0, cfg.not_required_missing) if usual else np.ones(n, dtype=np.float64)
     )
     has_wishes = index.has_wishes[cands]
-    trained = _member(index.post_training.get(occ) if occ is not None else None, cands)
-    experience = masks(index.post_experience)
-    certified = masks(index.post_certificates)
+    trained = member(index.post_training.get(occ) if occ is not None else None)
+    wish = np.where(has_wishes, wish_value, cfg.no_wish)
+    training = trained.astype(np.float64)
+    priority = index.poverty[cands].astype(np.float64)
+    w = cfg.weight_vector
+    experience = masks(index.post_experience, (t for ot in members for t in ot.skills))
+    certified = masks(index.post_certificates, (t for ot in members for t in ot.required))
     return Group(
         occupation=occ,
         cands=cands,
         terms=tuple(terms),
         experience=experience,
         certified=certified,
-        experience_f=experience.astype(np.float64),
-        certified_f=certified.astype(np.float64),
-        holds_f=masks(index.post_any).astype(np.float64),
+        experience_bits=_pack(experience),
+        certified_bits=_pack(certified),
+        holds_bits=_pack(masks(index.post_any)),
         age=index.age[cands],
         mobility=index.mobility[cands],
         welfare_ok=index.welfare_ok[cands],
-        wage=index.wage[cands],
         code_fit=code_fit,
         code_kind=code_kind.astype(np.int64),
         usual_certificates=usual_value,
         usual_held=usual_held,
-        wish=np.where(has_wishes, wish_value, cfg.no_wish),
+        wish=wish,
         position=np.where(has_wishes, wish_position, NO_WISHES).astype(np.int64),
-        training=trained.astype(np.float64),
+        training=training,
         trained=trained,
-        priority=index.poverty[cands].astype(np.float64),
+        priority=priority,
+        poverty=index.poverty[cands],
+        position_of={t: i for i, t in enumerate(terms)},
+        expected_wage=np.nan_to_num(index.wage[cands], nan=-np.inf),
+        provinces=frozenset(np.unique(index.region[0, cands]).tolist()),
+        national=np.flatnonzero(index.mobility[cands] == _NATIONAL),
+        weighted_usual_certificates=np.multiply(usual_value, w[1]),
+        weighted_rest=(np.multiply(wish, w[4]), np.multiply(training, w[5]), np.multiply(priority, w[6])),
     )
 
 
@@ -199,8 +252,9 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
 class Block:
     """The allowed (relevant and passing the hard constraints) pairs of some orders of a group, as flat arrays
     ordered by order then candidate: entry ``i`` pairs ``orders[order[i]]`` with candidate ``cand[i]`` (an index
-    into ``group.cands``); entries of order ``j`` are ``starts[j]:starts[j + 1]``. The score floor is applied by
-    the caller."""
+    into ``group.cands``); entries of order ``j`` are ``starts[j]:starts[j + 1]``. Only what the score needs is
+    kept per pair; :meth:`components` rebuilds all seven for chosen entries. The score floor is applied by the
+    caller."""
 
     orders: Sequence[JobOrderProfile]
     terms: Sequence[OrderTerms]
@@ -208,16 +262,25 @@ class Block:
     order: Ints
     cand: Ints
     occupation: Floats
+    keyword_fit: Floats
     certificates: Floats
-    distance: Floats
-    wage: Floats
-    wish: Floats
-    training: Floats
-    priority: Floats
-    score: Floats
-    kind: Ints
     level: npt.NDArray[np.int8]
-    wage_flag: npt.NDArray[np.int8]
+    wage: Floats
+    score: Floats
+
+    def components(self, group: Group, distances: Floats, entries: Ints | slice) -> tuple[Floats, ...]:
+        """The seven component arrays (``COMPONENTS`` order) of ``entries``; ``distances`` is the settings'
+        distance table by level."""
+        cand = self.cand[entries]
+        return (
+            self.occupation[entries],
+            self.certificates[entries],
+            distances[self.level[entries]],
+            self.wage[entries],
+            group.wish[cand],
+            group.training[cand],
+            group.priority[cand],
+        )
 
 
 def _order_keys(index: WorkerIndex, orders: Sequence[JobOrderProfile]) -> npt.NDArray[np.int32]:
@@ -235,91 +298,123 @@ def levels(index: WorkerIndex, rows: Rows, orders: Sequence[JobOrderProfile]) ->
     ``(orders, rows)``."""
     keys = _order_keys(index, orders)
     region = index.region[:, rows]
-    level = np.full((len(orders), rows.size), _NATIONAL, dtype=np.int8)
+    shared = np.zeros((len(orders), rows.size), dtype=np.int8)  # leading levels with equal keys
     same = np.ones((len(orders), rows.size), dtype=np.bool_)
     for depth in range(_DEPTHS):
         same &= region[depth][None, :] == keys[:, depth][:, None]
-        level[same] = _DEPTHS - 1 - depth
-    return level
+        shared += same
+    return np.subtract(_NATIONAL, shared, dtype=np.int8)
 
 
-def _selector(group: Group, lists: Sequence[Sequence[str]]) -> tuple[Floats, Floats]:
-    """A ``(orders, group terms)`` 0/1 matrix selecting each order's listed terms, and the list sizes."""
-    position = {t: i for i, t in enumerate(group.terms)}
-    pick = np.zeros((len(lists), len(group.terms)), dtype=np.float64)
+def _selector(group: Group, lists: Sequence[Iterable[str]]) -> tuple[npt.NDArray[np.uint64], Floats]:
+    """Each order's listed terms as ``(orders, words)`` bit sets over the group's terms, and the list sizes."""
+    position = group.position_of
+    words = max(1, -(-len(group.terms) // 64))
+    bits = np.zeros((len(lists), words), dtype=np.uint64)
+    sizes = np.zeros(len(lists), dtype=np.float64)
     for j, listed in enumerate(lists):
-        pick[j, [position[t] for t in listed]] = 1.0
-    return pick, np.array([float(len(x)) for x in lists], dtype=np.float64)
+        for term in listed:
+            i = position[term]
+            bits[j, i // 64] |= np.uint64(1 << (i % 64))
+            sizes[j] += 1.0
+    return bits, sizes
+
+
+def _overlap(
+    sets: npt.NDArray[np.uint64], wanted: npt.NDArray[np.uint64], order_of: Ints, cand: Ints
+) -> Floats:
+    """For each (order, candidate) pair, how many of the order's wanted terms the candidate's set has."""
+    count = np.zeros(cand.size, dtype=np.int64)
+    for w in range(sets.shape[0]):
+        count += np.bitwise_count(sets[w][cand] & wanted[order_of, w])
+    return count.astype(np.float64)
 
 
 def _block(
-    index: WorkerIndex, group: Group, orders: Sequence[JobOrderProfile], terms: Sequence[OrderTerms]
+    index: WorkerIndex,
+    group: Group,
+    orders: Sequence[JobOrderProfile],
+    terms: Sequence[OrderTerms],
+    *,
+    far: bool,
 ) -> Block:
+    """Score ``orders`` of ``group``. ``far`` orders lie in a province where no candidate lives: the closest
+    shared level is "national" for everyone, so only candidates who will go anywhere are looked at."""
     ctx = index.ctx
     cfg = ctx.scoring
-    cands = group.cands
     g = len(orders)
     # hard constraints and relevance on the (orders × candidates) grid, in small dtypes
-    keys, _ = _selector(group, [sorted(ot.keys) for ot in terms])
-    allowed = (keys @ group.holds_f) > 0.0
-    level = levels(index, cands, orders)
-    allowed &= level <= group.mobility[None, :]
+    at: Ints | slice = group.national if far else slice(None)
+    holds, age, welfare_ok = group.holds_bits[:, at], group.age[at], group.welfare_ok[at]
+    keys, _ = _selector(group, [ot.keys for ot in terms])
+    allowed = np.zeros((g, age.size), dtype=np.bool_)
+    for word in range(keys.shape[1]):
+        allowed |= (holds[word][None, :] & keys[:, word][:, None]) != 0
+    if not far:
+        level = levels(index, group.cands, orders)
+        allowed &= level <= group.mobility[None, :]
     bounds = np.array([age_bounds(order, ctx) for order in orders], dtype=np.int16).reshape(g, 2)
-    allowed &= (group.age[None, :] >= bounds[:, :1]) & (group.age[None, :] <= bounds[:, 1:])
+    allowed &= (age[None, :] >= bounds[:, :1]) & (age[None, :] <= bounds[:, 1:])
     welfare = np.array([o.public_welfare for o in orders], dtype=np.bool_)
     if welfare.any():
-        allowed &= ~welfare[:, None] | group.welfare_ok[None, :]
+        allowed &= ~welfare[:, None] | welfare_ok[None, :]
     order_of, cand = np.nonzero(allowed)
-    order_of = order_of.astype(np.int64)
-    cand = cand.astype(np.int64)
+    if far:
+        cand = group.national[cand]
+        pair_level = np.full(cand.size, _NATIONAL, dtype=np.int8)
+    else:
+        pair_level = level[order_of, cand]
     starts = np.searchsorted(order_of, np.arange(g + 1))
-    # components of the allowed pairs only
+    # components of the allowed pairs only, each weighted term added in COMPONENTS order, exactly as
+    # matcher.score does it (a weight times a value looked up from a pre-multiplied table is the same double)
+    w = cfg.weight_vector
     skills, n_skills = _selector(group, [ot.skills for ot in terms])
     code_fit = group.code_fit[cand]
     if n_skills.any():
-        counts = (skills @ group.experience_f)[order_of, cand]
-        n = n_skills[order_of]
+        # The keyword fit only matters where the code fit is below 1 (left at 0 elsewhere: never read).
+        keyword_fit = np.zeros(cand.size, dtype=np.float64)
+        open_ = np.flatnonzero(code_fit < 1.0)
+        order_open = order_of[open_]
+        n = n_skills[order_open]
         with np.errstate(invalid="ignore", divide="ignore"):
-            keyword_fit = np.where(n > 0, counts / n, 0.0)
+            keyword_fit[open_] = np.where(
+                n > 0, _overlap(group.experience_bits, skills, order_open, cand[open_]) / n, 0.0
+            )
+        occupation = np.maximum(code_fit, keyword_fit)
     else:
         keyword_fit = np.zeros(cand.size, dtype=np.float64)
-    occupation = np.maximum(code_fit, keyword_fit)
-    base_kind = group.code_kind[cand]
-    kind = np.where(
-        (base_kind != OCC_DIRECT) & (keyword_fit > 0.0) & (keyword_fit >= code_fit), OCC_KEYWORD, base_kind
-    )
+        occupation = code_fit
+    score = np.multiply(occupation, w[0])
     required, n_required = _selector(group, [ot.required for ot in terms])
     if n_required.any():
-        counts = (required @ group.certified_f)[order_of, cand]
         n = n_required[order_of]
         with np.errstate(invalid="ignore", divide="ignore"):
-            certificates = np.where(n > 0, counts / n, group.usual_certificates[cand])
+            certificates = np.where(
+                n > 0,
+                _overlap(group.certified_bits, required, order_of, cand) / n,
+                group.usual_certificates[cand],
+            )
+        score += np.multiply(certificates, w[1])
     else:
         certificates = group.usual_certificates[cand]
-    pair_level = level[order_of, cand]
-    distance = np.asarray(cfg.distance_vector, dtype=np.float64)[pair_level]
-    bound = np.array([np.nan if (m := order_wage(o)) is None else m for o in orders], dtype=np.float64)[
+        score += group.weighted_usual_certificates[cand]
+    score += np.multiply(w[2], cfg.distance_vector)[pair_level]
+    # wage: unknown expectations count as -inf, unknown order wages as +inf (both mean "fits")
+    bound = np.array([np.inf if (m := order_wage(o)) is None else m for o in orders], dtype=np.float64)[
         order_of
     ]
-    expected = group.wage[cand]
-    unknown = np.isnan(bound) | np.isnan(expected)
-    within = expected <= bound
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wage = np.where(unknown | within, 1.0, np.maximum(0.0, 1.0 - (expected - bound) / bound))
-    wage_flag = np.where(unknown, WAGE_UNKNOWN, np.where(within, WAGE_OK, WAGE_BELOW)).astype(np.int8)
-    wish = group.wish[cand]
-    training = group.training[cand]
-    priority = group.priority[cand]
-    # weighted sum, in COMPONENTS order, exactly as matcher.score does it
-    w = cfg.weight_vector
-    score = w[0] * occupation
-    score = score + w[1] * certificates
-    score = score + w[2] * distance
-    score = score + w[3] * wage
-    score = score + w[4] * wish
-    score = score + w[5] * training
-    score = score + w[6] * priority
-    score = score / cfg.total_weight
+    expected = group.expected_wage[cand]
+    with np.errstate(invalid="ignore"):
+        wage = expected - bound
+        wage /= bound
+        np.subtract(1.0, wage, out=wage)
+        np.maximum(wage, 0.0, out=wage)
+        np.copyto(wage, 1.0, where=expected <= bound)
+    score += np.multiply(wage, w[3])
+    score += group.weighted_rest[0][cand]
+    score += group.weighted_rest[1][cand]
+    score += group.weighted_rest[2][cand]
+    score /= cfg.total_weight
     return Block(
         orders=orders,
         terms=terms,
@@ -327,16 +422,11 @@ def _block(
         order=order_of,
         cand=cand,
         occupation=occupation,
+        keyword_fit=keyword_fit,
         certificates=certificates,
-        distance=distance,
-        wage=wage,
-        wish=wish,
-        training=training,
-        priority=priority,
-        score=score,
-        kind=kind.astype(np.int64),
         level=pair_level,
-        wage_flag=wage_flag,
+        wage=wage,
+        score=score,
     )
 
 
@@ -346,125 +436,114 @@ def blocks(index: WorkerIndex, orders: Iterable[JobOrderProfile]) -> Iterator[tu
     for order in orders:
         ot = resolve_order(order, index.ctx)
         groups.setdefault(ot.occupation, []).append((order, ot))
+    paths = index.ctx.regions.path
     for occupation, members in groups.items():
         group = _group(index, occupation, [ot for _, ot in members])
-        step = max(1, _BLOCK // max(1, group.cands.size))
-        for start in range(0, len(members), step):
-            part = members[start : start + step]
-            yield group, _block(index, group, [o for o, _ in part], [ot for _, ot in part])
+        near: list[tuple[JobOrderProfile, OrderTerms]] = []
+        far: list[tuple[JobOrderProfile, OrderTerms]] = []
+        for order, ot in members:
+            province = paths(order.region_code)[0]
+            key = index.region_keys.get(province, ORDER_NO_KEY) if province is not None else ORDER_NO_KEY
+            (near if key in group.provinces else far).append((order, ot))
+        for chunk, is_far in ((near, False), (far, True)):
+            width = group.national.size if is_far else group.cands.size
+            step = max(1, _BLOCK // max(1, width))
+            for start in range(0, len(chunk), step):
+                part = chunk[start : start + step]
+                yield group, _block(index, group, [o for o, _ in part], [ot for _, ot in part], far=is_far)
 
 
-def _top(scores: Floats, ids: Ints, k: int) -> Ints:
-    """Positions of the best ``k`` entries: score descending, then id ascending."""
-    valid = np.arange(scores.size)
-    if valid.size > k:
-        cut = scores[np.argpartition(-scores, k - 1)[:k]].min()
-        above = valid[scores > cut]
-        ties = valid[scores == cut]
-        need = k - above.size
-        if ties.size > need:
-            ties = ties[np.argsort(ids[ties], kind="stable")[:need]]
-        valid = np.concatenate([above, ties])
-    return valid[np.lexsort((ids[valid], -scores[valid]))]
+def _top(scores: Floats, floor: float, k: int, ids: Ints, rows: Rows) -> Ints:
+    """Positions of the best ``k`` of ``scores`` that reach ``floor``: score descending, then worker id
+    (``ids[rows]``) ascending."""
+    cut = floor
+    if scores.size > k:
+        cut = max(cut, float(np.partition(scores, scores.size - k)[scores.size - k]))  # the k-th best score
+    valid = np.flatnonzero(scores >= cut)  # at most k, unless several tie at the cut
+    if valid.size == 0:
+        return valid
+    best = valid[np.lexsort((ids[rows[valid]], -scores[valid]))]
+    return best[:k]
 
 
 def _first(group: Group, masks: Bools, listed: Sequence[str], cands: Ints, *, want: bool = True) -> Ints:
     """For each candidate, the position in ``listed`` of the first term whose mask is ``want`` (−1: none)."""
     if not listed or cands.size == 0:
         return np.full(cands.size, -1, dtype=np.int64)
-    position = {t: i for i, t in enumerate(group.terms)}
-    rows = masks[[position[t] for t in listed]][:, cands] == want
+    rows = masks[[group.position_of[t] for t in listed]][:, cands] == want
     return np.where(rows.any(axis=0), np.argmax(rows, axis=0), -1).astype(np.int64)
 
 
-#: Reasons by (order terms id, evidence as small ints); see :func:`_matches`.
-Memo = dict[tuple[int, ...], tuple[str, ...]]
+#: A memo key: occupation term, wish-position radix, packed evidence, and the keyword / held / missing
+#: certificate terms the reasons name (or a falsy placeholder).
+MemoKey = tuple[str | None, int, int, str | int | bool, str | int, str | int]
+
+
+class Memo(dict[MemoKey, tuple[str, ...]]):
+    """Reasons by evidence, built on first use (see :func:`_matches`)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        super().__init__()
+        self.taxonomy = taxonomy
+
+    def __missing__(self, key: MemoKey) -> tuple[str, ...]:
+        occupation, radix, code, keyword, held, missing = key
+        kind, level, wage, position, trained, poor = _unpack_evidence(code, radix)
+        ev = Evidence(
+            occupation,
+            kind,
+            keyword if isinstance(keyword, str) else None,
+            held if isinstance(held, str) else None,
+            missing if isinstance(missing, str) else None,
+            level,
+            position,
+            wage,
+            trained,
+            poor,
+        )
+        words = self[key] = reasons(ev, self.taxonomy)
+        return words
 
 
 def _matches(
-    index: WorkerIndex,
     group: Group,
     block: Block,
-    picked: Ints,
-    memo: Memo,
-    contexts: dict[OrderTerms, int],
     j: int,
+    cands: Ints,
+    kinds: Ints,
+    columns: Sequence[list[Any]],
+    radix: int,
+    memo: Memo,
 ) -> list[Match]:
-    """Matches for entries ``picked`` of the block (all of order ``j``), in that order, ranked from 1.
-
-    Reasons are memoised across orders with the same resolved terms (``contexts`` numbers them).
+    """Matches of order ``j`` of the block for its chosen candidates ``cands`` (best first). ``columns`` are the
+    gathered worker ids, scores, the seven components, the packed evidence (see :func:`_pack_evidence`) and the
+    usual certificate held (+1).
     """
     ot = block.terms[j]
-    context = contexts.setdefault(ot, len(contexts))
-    cands = block.cand[picked]
-    rows = group.cands[cands]
-    keyword = _first(group, group.experience, ot.skills, cands)
-    if ot.required:
-        held = _first(group, group.certified, ot.required, cands)
-        missing = _first(group, group.certified, ot.required, cands, want=False)
-        certs = ot.required
-    else:
-        held = group.usual_held[cands]
-        missing = np.full(cands.size, -1, dtype=np.int64)
-        certs = ot.usual_certificates
-    fields = (
-        block.kind[picked],
-        keyword + 1,
-        held + 1,
-        missing + 1,
-        block.level[picked],
-        group.position[cands] + 2,
-        block.wage_flag[picked],
-        group.trained[cands],
-        index.poverty[rows],
-    )
-    taxonomy = index.ctx.taxonomy
-    occupation = ot.occupation
+    n = cands.size
+    none = [0] * n
     skills, required = ot.skills, ot.required
-    order_id = block.orders[j].id
-    values = zip(
-        block.occupation[picked].tolist(),
-        block.certificates[picked].tolist(),
-        block.distance[picked].tolist(),
-        block.wage[picked].tolist(),
-        block.wish[picked].tolist(),
-        block.training[picked].tolist(),
-        block.priority[picked].tolist(),
-        strict=True,
-    )
-    out: list[Match] = []
-    for r, (
-        worker_id,
-        score,
-        (o, c, d, wg, ws, t, p),
-        (kind, kw, h, m, level, position, wage, trained, poor),
-    ) in enumerate(
-        zip(
-            index.ids[rows].tolist(),
-            block.score[picked].tolist(),
-            values,
-            zip(*(f.tolist() for f in fields), strict=True),
-            strict=True,
-        ),
-        start=1,
-    ):
-        key = (context, kind, kw, h, m, level, position, wage, trained, poor)
-        words = memo.get(key)
-        if words is None:
-            ev = Evidence(
-                occupation,
-                kind,
-                skills[kw - 1] if kw > 0 else None,
-                certs[h - 1] if h > 0 else None,
-                required[m - 1] if m > 0 else None,
-                level,
-                position - 2,
-                wage,
-                trained,
-                poor,
-            )
-            words = memo[key] = reasons(ev, taxonomy)
-        breakdown = {
+    keyword_kind = kinds == OCC_KEYWORD
+    if skills and keyword_kind.any():
+        keyword = np.where(keyword_kind, _first(group, group.experience, skills, cands) + 1, 0).tolist()
+    else:
+        keyword = none
+    worker_ids, scores, occ, cert, dist, wage, wish, train, prio, codes, usual_held = columns
+    if required:
+        held = (_first(group, group.certified, required, cands) + 1).tolist()
+        missing = (_first(group, group.certified, required, cands, want=False) + 1).tolist()
+        certs = required
+    else:
+        held = usual_held
+        missing = none
+        certs = ot.usual_certificates
+    occupation = ot.occupation
+    words = [
+        memo[(occupation, radix, code, kw and skills[kw - 1], h and certs[h - 1], m and required[m - 1])]
+        for code, kw, h, m in zip(codes, keyword, held, missing, strict=True)
+    ]
+    breakdowns = [
+        {
             "occupation": o,
             "certificates": c,
             "distance": d,
@@ -473,8 +552,95 @@ def _matches(
             "training": t,
             "priority": p,
         }
-        out.append(Match(order_id, worker_id, score, breakdown, words, r))
-    return out
+        for o, c, d, wg, ws, t, p in zip(occ, cert, dist, wage, wish, train, prio, strict=True)
+    ]
+    return list(
+        map(Match, repeat(block.orders[j].id, n), worker_ids, scores, breakdowns, words, range(1, n + 1))
+    )
+
+
+def _pack_evidence(
+    kind: Ints, level: Ints, wage: Ints, position: Ints, trained: Bools, poor: Bools
+) -> tuple[Ints, int]:
+    """Pack the integer evidence of many matches into one integer each; returns the codes and the radix used for
+    the wish position (which has no fixed bound)."""
+    shifted = position + 2  # NO_WISHES = -2, NOT_WISHED = -1
+    radix = int(shifted.max()) + 1 if shifted.size else 1
+    code = (kind.astype(np.int64) * 8 + level) * 4 + wage
+    code = ((code * radix + shifted) * 2 + trained) * 2 + poor
+    return code, radix
+
+
+def _unpack_evidence(code: int, radix: int) -> tuple[int, int, int, int, bool, bool]:
+    """Inverse of :func:`_pack_evidence` for one code: kind, level, wage flag, wish position, trained, poor."""
+    code, poor = divmod(code, 2)
+    code, trained = divmod(code, 2)
+    code, shifted = divmod(code, radix)
+    code, wage = divmod(code, 4)
+    kind, level = divmod(code, 8)
+    return kind, level, wage, shifted - 2, bool(trained), bool(poor)
+
+
+def _rank_blocks(
+    index: WorkerIndex,
+    order_list: Sequence[JobOrderProfile],
+    k: int,
+    floor: float,
+    memo: Memo,
+    result: dict[int, list[Match]],
+) -> None:
+    distances = np.asarray(index.ctx.scoring.distance_vector, dtype=np.float64)
+    for group, block in blocks(index, order_list):
+        picks: list[Ints] = []
+        spans: list[tuple[int, int, int]] = []
+        at = 0
+        for j in range(len(block.orders)):
+            lo, hi = int(block.starts[j]), int(block.starts[j + 1])
+            if lo == hi:
+                continue
+            chosen = _top(block.score[lo:hi], floor, k, index.ids, group.cands[block.cand[lo:hi]]) + lo
+            if chosen.size:
+                picks.append(chosen)
+                spans.append((j, at, at + chosen.size))
+                at += chosen.size
+        if not picks:
+            continue
+        # gather what the matches need for all chosen entries of the block at once
+        picked = np.concatenate(picks)
+        cands = block.cand[picked]
+        rows = group.cands[cands]
+        code_fit = group.code_fit[cands]
+        keyword_fit = block.keyword_fit[picked]
+        base_kind = group.code_kind[cands]
+        kind = np.where(
+            (base_kind != OCC_DIRECT) & (keyword_fit > 0.0) & (keyword_fit >= code_fit),
+            OCC_KEYWORD,
+            base_kind,
+        )
+        bound = np.array([np.nan if (m := order_wage(o)) is None else m for o in block.orders])[
+            block.order[picked]
+        ]
+        expected = index.wage[rows]
+        wage_flag = np.where(
+            np.isnan(bound) | np.isnan(expected),
+            WAGE_UNKNOWN,
+            np.where(expected <= bound, WAGE_OK, WAGE_BELOW),
+        )
+        codes, radix = _pack_evidence(
+            kind,
+            block.level[picked].astype(np.int64),
+            wage_flag.astype(np.int64),
+            group.position[cands],
+            group.trained[cands],
+            group.poverty[cands],
+        )
+        columns: list[list[Any]] = [index.ids[rows].tolist(), block.score[picked].tolist()]
+        columns += [component.tolist() for component in block.components(group, distances, picked)]
+        columns += [codes.tolist(), (group.usual_held[cands] + 1).tolist()]
+        for j, lo, hi in spans:
+            result[block.orders[j].id] = _matches(
+                group, block, j, cands[lo:hi], kind[lo:hi], [c[lo:hi] for c in columns], radix, memo
+            )
 
 
 def rank_batch(
@@ -517,22 +683,23 @@ def rank_batch(
         result[order.id] = []
     if k == 0:
         return result
-    memo: Memo = {}
-    contexts: dict[OrderTerms, int] = {}
-    for group, block in blocks(index, order_list):
-        keep = np.flatnonzero(block.score >= floor)
-        if keep.size == 0:
-            continue
-        ids = index.ids[group.cands[block.cand[keep]]]
-        scores = block.score[keep]
-        bounds = np.searchsorted(block.order[keep], np.arange(len(block.orders) + 1))
-        for j, order in enumerate(block.orders):
-            lo, hi = int(bounds[j]), int(bounds[j + 1])
-            if lo == hi:
-                continue
-            chosen = _top(scores[lo:hi], ids[lo:hi], k) + lo
-            result[order.id] = _matches(index, group, block, keep[chosen], memo, contexts, j)
+    memo = Memo(index.ctx.taxonomy)
+    with _collector_paused():
+        _rank_blocks(index, order_list, k, floor, memo, result)
     return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while hundreds of thousands of acyclic matches are created (it would
+    otherwise rescan every live object many times over); restores the previous state."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def rank(
@@ -696,9 +863,7 @@ def recommend(
     score = score + w[5] * training
     score = score + w[6] * priority
     score = score / cfg.total_weight
-    score = np.where(score >= floor, score, -np.inf)
-    ids = index.ids[rows]
-    chosen = _top(score, ids, k)
+    chosen = _top(score, floor, k, index.ids, rows)
     out: list[Match] = []
     for r, i in enumerate(chosen.tolist()):
         row = int(rows[i])

@@ -12,9 +12,9 @@ workers; the closest region level shared by home and place of work is within the
 :mod:`matcher.profile`:
 
 - ``occupation`` = max(code fit, keyword fit). Code fit: 1 if ``O`` is in the worker's experience (skills,
-  certificates and their occupations, completed training); else ``wish_only_fit`` if ``O`` is among the wishes;
-  else ``same_category_fit`` if one of the worker's occupations shares ``O``'s category; else 0. Keyword fit:
-  share of ``K`` found in the experience (0 when ``K`` is empty).
+  certificates and the occupation a certificate belongs to, completed training); else ``wish_only_fit`` if
+  ``O`` is among the wishes; else ``same_category_fit`` if one of the worker's occupations shares ``O``'s
+  category; else 0. Keyword fit: share of ``K`` found in the experience (0 when ``K`` is empty).
 - ``certificates``: share of ``R`` held; with nothing required, 1 if one of ``D`` is held (or ``D`` is empty),
   else ``not_required_missing``.
 - ``distance``: ``scoring.distance`` of the closest shared region level.

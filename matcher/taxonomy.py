@@ -90,6 +90,7 @@ class Taxonomy:
         "_exact",
         "_fuzzy_choices",
         "_norm_cache",
+        "_substrings",
         "_occ_choices",
         "_owners",
         "occupations",
@@ -151,6 +152,7 @@ class Taxonomy:
         )
         self._cache: dict[tuple[str, str, float], str | None] = {}
         self._norm_cache: dict[tuple[str, str, float], str | None] = {}
+        self._substrings: dict[int, tuple[dict[str, list[int]], dict[str, int]]] = {}
 
     def _add_exact(self, text: str, term: str) -> None:
         key = normalize_text(text)
@@ -293,7 +295,7 @@ class Taxonomy:
                 if scorer is weighted:
                     # What WRatio adds to ratio is partial matching; keep it to names that contain the text or
                     # are contained in it (exact substrings), which also makes it cheap.
-                    picked = [i for i, name in enumerate(names) if norm in name or name in norm]
+                    picked = self._containing(names, norm)
                     names, terms = [names[i] for i in picked], [terms[i] for i in picked]
                 if not names:
                     continue
@@ -301,6 +303,28 @@ class Taxonomy:
                 if best is not None:
                     return terms[best[2]]
         return LITERAL + norm
+
+    def _containing(self, names: list[str], norm: str) -> list[int]:
+        """Positions of the ``names`` that contain ``norm`` or are contained in it, ascending (from a substring
+        index built on first use for each list of names; the lists live as long as the taxonomy)."""
+        built = self._substrings.get(id(names))
+        if built is None:
+            index: dict[str, list[int]] = {}
+            for i, name in enumerate(names):
+                for a in range(len(name)):
+                    for b in range(a + 1, len(name) + 1):
+                        at = index.setdefault(name[a:b], [])
+                        if not at or at[-1] != i:
+                            at.append(i)
+            built = self._substrings[id(names)] = (index, {name: i for i, name in enumerate(names)})
+        index, position = built
+        found = set(index.get(norm, ()))
+        for a in range(len(norm)):
+            for b in range(a + 1, len(norm) + 1):
+                i = position.get(norm[a:b], -1)
+                if i >= 0:
+                    found.add(i)
+        return sorted(found)
 
     def owners(self, term: str) -> tuple[str, ...]:
         """Occupation terms (``o:…``) that list certificate or keyword ``term``.

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import settings
 from webapp.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from webapp.i18n import N_, compile_catalogues
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -53,19 +54,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录"
+    login_manager.login_message = N_("请先登录")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    compile_catalogues()  # the English .mo is build output: written from the .po when missing or older
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale  # base.html sets <html lang> from it
     bootstrap.init_app(app)
 
-    from webapp import auth, cli, errors, views
+    from webapp import auth, cli, errors, security, views
 
     errors.register_error_handlers(app)
     views.register_blueprints(app)
     cli.register(app)
     auth.register_user_loader()
+    security.init_app(app)  # headers, login sessions (webapp/security.py)
     return app
 
 

@@ -23,6 +23,19 @@ def register(app: Flask) -> None:
     app.cli.add_command(sync_regions_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(match_command)
+    from webapp.privacy.cli import privacy_group
+
+    app.cli.add_command(privacy_group)  # liudan privacy erase / purge
+    from webapp.training.cli import training_group
+
+    app.cli.add_command(training_group)  # liudan training needs / ledger / subsidy-ledger
+    from webapp.imports.cli import import_group, ledger_command
+    from webapp.placements.cli import coordinators_command
+    from webapp.scheduler import scheduler_command
+    from webapp.stats.cli import stats_command
+
+    for command in (import_group, ledger_command, coordinators_command, scheduler_command, stats_command):
+        app.cli.add_command(command)  # Excel import / ledgers, village coordinators, timed jobs, statistics
 
 
 @click.command("sync-regions")

@@ -12,6 +12,8 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from webapp.i18n import N_
+
 
 class DomainError(Exception):
     """A refusal with a message for people, an HTTP status and the offending fields."""
@@ -39,7 +41,7 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "未找到该记录（或您无权查看）", **kw: Any):
+    def __init__(self, message: str = N_("未找到该记录（或您无权查看）"), **kw: Any):
         super().__init__(message, **kw)
 
 
@@ -47,7 +49,7 @@ class Forbidden(DomainError):
     status = 403
     code = "forbidden"
 
-    def __init__(self, message: str = "您无权执行此操作", **kw: Any):
+    def __init__(self, message: str = N_("您无权执行此操作"), **kw: Any):
         super().__init__(message, **kw)
 
 
@@ -60,7 +62,7 @@ class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
 
-    def __init__(self, message: str = "需要登录或有效的访问令牌", **kw: Any):
+    def __init__(self, message: str = N_("需要登录或有效的访问令牌"), **kw: Any):
         super().__init__(message, **kw)
 
 
@@ -82,14 +84,14 @@ _HTTP_CODES = {
 }
 
 _HTTP_MESSAGES = {
-    400: "请求格式错误",
-    401: "需要登录或有效的访问令牌",
-    403: "您无权执行此操作",
-    404: "未找到该页面或记录",
-    405: "不支持该请求方法",
-    413: "上传内容过大",
-    429: "请求过于频繁，请稍后再试",
-    500: "服务器内部错误，请联系管理员",
+    400: N_("请求格式错误"),
+    401: N_("需要登录或有效的访问令牌"),
+    403: N_("您无权执行此操作"),
+    404: N_("未找到该页面或记录"),
+    405: N_("不支持该请求方法"),
+    413: N_("上传内容过大"),
+    429: N_("请求过于频繁，请稍后再试"),
+    500: N_("服务器内部错误，请联系管理员"),
 }
 
 
@@ -107,7 +109,7 @@ def register_error_handlers(app: Flask) -> None:
         status = err.code or 500
         message = _HTTP_MESSAGES.get(status, err.description or "")
         if status == 400 and err.description and "CSRF" in err.description:
-            message = "表单已过期或缺少安全令牌，请刷新页面后重试"
+            message = N_("表单已过期或缺少安全令牌，请刷新页面后重试")
         if _wants_json():
             body = {"error": {"code": _HTTP_CODES.get(status, "error"), "message": message, "fields": {}}}
             resp = jsonify(body)

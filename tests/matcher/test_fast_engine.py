@@ -240,3 +240,17 @@ def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_orders_far_from_every_home_equal_reference() -> None:
+    # Nobody lives outside Henan: Jiangsu and Shanghai orders take only workers who will go anywhere.
+    workers, orders = random_city(13, 400, 80)
+    henan = [dataclasses.replace(w, region_code=(WUCUN, NANLE, "410922101001")[w.id % 3]) for w in workers]
+    index = build_worker_index(henan, CTX)
+    far = [o for o in orders if not o.region_code.startswith("41")]
+    assert len(far) > 10
+    batch = rank_batch(index, orders, k=20, min_score=0.0)
+    for order in orders:
+        assert_same(batch[order.id], reference_rank(order, henan, CTX, k=20, min_score=0.0))
+    assert all(index.worker(m.worker_id).mobility == "national" for o in far for m in batch[o.id])
+    assert sum(len(batch[o.id]) for o in far) > 20

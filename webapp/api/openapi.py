@@ -232,6 +232,9 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         )
 
     return {
+        **_fair_schemas(),
+        **_training_schemas(),
+        **_followup_schemas(),
         "Error": _object(
             {
                 "error": _object(
@@ -355,6 +358,7 @@ ERRORS = {
     "NotFound": "未找到，或不在您的权限范围内",
     "Conflict": "与已有记录冲突（如身份证号码或统一社会信用代码已登记）",
     "ValidationError": "字段有误（fields 指出每个字段的原因），未写入任何数据",
+    "TooManyRequests": "登录失败次数过多：该用户名或地址暂被锁定，请在 Retry-After 秒后再试",
 }
 
 
@@ -366,6 +370,7 @@ def _error_responses(*names: str) -> dict[str, Any]:
         "NotFound": "404",
         "Conflict": "409",
         "ValidationError": "422",
+        "TooManyRequests": "429",
     }
     return {status[n]: {"$ref": f"#/components/responses/{n}"} for n in names}
 
@@ -396,6 +401,9 @@ def _paths(match_limit_max: int) -> dict[str, Any]:
     )
     created = {"Location": {"description": "新记录的地址", "schema": STR}}
     return {
+        **_fair_paths(read, write, created),
+        **_training_paths(),
+        **_followup_paths(),
         "/api/v1/auth/token": {
             "post": _op(
                 "create_token",
@@ -403,7 +411,7 @@ def _paths(match_limit_max: int) -> dict[str, Any]:
                 "用用户名和密码换取访问令牌",
                 {
                     "200": _json(_ref("Token"), "令牌；以 Authorization: Bearer <token> 发送"),
-                    **_error_responses("BadRequest", "Unauthorized", "ValidationError"),
+                    **_error_responses("BadRequest", "Unauthorized", "ValidationError", "TooManyRequests"),
                 },
                 requestBody=_body("TokenRequest"),
                 security=[],
@@ -559,6 +567,197 @@ def _paths(match_limit_max: int) -> dict[str, Any]:
     }
 
 
+# --- fairs and shortlists (webapp/api/fairs.py) -------------------------------------------------------------
+
+
+def _fair_schemas() -> dict[str, Schema]:
+    from webapp.services.fairs import fair_kinds
+
+    positive = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    fair_in = {
+        "name": {"type": "string", "maxLength": 128, "description": "招聘会名称"},
+        "kind": {
+            "type": "string",
+            "enum": list(fair_kinds()),
+            "description": "招聘会类型（config/fairs.toml）",
+        },
+        "date": DATE,
+        "venue": {"type": "string", "maxLength": 255, "description": "举办地点"},
+        "region_code": {**REGION_CODE, "description": "主办地区（市、县或乡镇）；邀约该地区的求职人员"},
+        "description": {"type": "string", "maxLength": 4000},
+        "status": {"type": "string", "enum": ["planned", "closed", "cancelled"]},
+    }
+    fair_order = _object(
+        {
+            "job_order_id": {"type": "integer"},
+            "title": STR,
+            "employer_id": {"type": "integer"},
+            "employer_name": _nullable(STR),
+            "booth": {"type": "string", "description": "展位号，未分配为空"},
+            "headcount": {"type": "integer"},
+            "filled": {"type": "integer"},
+            "status": {"type": "string", "enum": list(JOB_ORDER_STATUSES)},
+        },
+        ["job_order_id", "title", "employer_id", "employer_name", "booth", "headcount", "filled", "status"],
+    )
+    fair_out = {
+        "id": {"type": "integer"},
+        **{k: v for k, v in fair_in.items() if k not in ("kind", "region_code")},
+        "kind": STR,
+        "kind_name": STR,
+        "region_code": STR,
+        "region_name": STR,
+        "date": {"type": "string", "format": "date"},
+        "venue": STR,
+        "name": STR,
+        "description": STR,
+        "shortlisted_at": _nullable({"type": "string", "format": "date-time"}),
+        "job_orders": {"type": "array", "items": _ref("FairJobOrder")},
+    }
+    return {
+        "FairInput": _object(fair_in, ["name", "kind", "date", "venue", "region_code"]),
+        "Fair": _object(fair_out, list(fair_out)),
+        "FairJobOrder": fair_order,
+        "FairJobOrdersInput": _object(
+            {"job_order_ids": {"type": "array", "items": positive, "minItems": 1, "maxItems": 500}},
+            ["job_order_ids"],
+        ),
+        "FairJobOrders": _object(
+            {"fair_id": {"type": "integer"}, "job_orders": {"type": "array", "items": _ref("FairJobOrder")}},
+            ["fair_id", "job_orders"],
+        ),
+        "ShortlistInput": _object(
+            {
+                "per_order": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 500,
+                    "description": "每个岗位邀约人数",
+                },
+                "max_invitations_per_worker": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 20,
+                    "description": "每人最多受邀岗位数",
+                },
+            },
+            description="缺省取招聘会上次的设置或 config/fairs.toml 的默认值",
+        ),
+        "Shortlists": _object(
+            {
+                "fair_id": {"type": "integer"},
+                "shortlists": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "job_order_id": {"type": "integer"},
+                            "workers": {
+                                "type": "array",
+                                "items": _object(
+                                    {
+                                        "worker_id": {"type": "integer"},
+                                        "rank": {"type": "integer", "minimum": 1},
+                                        "score": {"type": "number", "minimum": 0, "maximum": 1},
+                                        "reasons": {"type": "array", "items": STR},
+                                    },
+                                    ["worker_id", "rank", "score", "reasons"],
+                                ),
+                            },
+                        },
+                        ["job_order_id", "workers"],
+                    ),
+                },
+            },
+            ["fair_id", "shortlists"],
+        ),
+    }
+
+
+def _fair_paths(read: dict[str, Any], write: dict[str, Any], created: dict[str, Any]) -> dict[str, Any]:
+    fair_id = {
+        "name": "fair_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    }
+    return {
+        "/api/v1/fairs": {
+            "post": _op(
+                "create_fair",
+                "fairs",
+                "创建招聘会（主办地区的人社部门工作人员）",
+                {"201": {**_json(_ref("Fair"), "已创建的招聘会"), "headers": created}, **write},
+                requestBody=_body("FairInput"),
+            )
+        },
+        "/api/v1/fairs/{fair_id}": {
+            "parameters": [fair_id],
+            "get": _op(
+                "get_fair", "fairs", "一场招聘会及其岗位", {"200": _json(_ref("Fair"), "招聘会"), **read}
+            ),
+        },
+        "/api/v1/fairs/{fair_id}/job-orders": {
+            "parameters": [fair_id],
+            "post": _op(
+                "add_fair_job_orders",
+                "fairs",
+                "把岗位加入招聘会（其企业随之参会）",
+                {"200": _json(_ref("FairJobOrders"), "招聘会的全部岗位"), **write},
+                requestBody=_body("FairJobOrdersInput"),
+            ),
+        },
+        "/api/v1/fairs/{fair_id}/shortlists": {
+            "parameters": [fair_id],
+            "post": _op(
+                "build_fair_shortlists",
+                "fairs",
+                "为招聘会全部岗位一次生成邀约名单（每人最多受邀 M 个岗位，每岗位最多 N 人；保留手工固定的）",
+                {"200": _json(_ref("Shortlists"), "各岗位的邀约名单，最合适的在前"), **write},
+                requestBody={
+                    "required": False,
+                    "content": {"application/json": {"schema": _ref("ShortlistInput")}},
+                },
+            ),
+            "get": _op(
+                "get_fair_shortlists",
+                "fairs",
+                "招聘会的邀约名单（工作人员限本辖区人员；企业只看本企业岗位、同意公开的人员）",
+                {"200": _json(_ref("Shortlists"), "各岗位的邀约名单"), **read},
+            ),
+        },
+    }
+
+
+# --- training needs, courses and subsidy claims (webapp/api/training.py) -------------------------------------
+
+
+def _training_schemas() -> dict[str, Schema]:
+    from webapp.api.training import openapi_schemas
+
+    return openapi_schemas()
+
+
+def _training_paths() -> dict[str, Any]:
+    from webapp.api.training import openapi_paths
+
+    return openapi_paths()
+
+
+# --- placements, follow-ups and statistics (webapp/api/placements.py, webapp/api/stats.py) ----------------
+
+
+def _followup_schemas() -> dict[str, Schema]:
+    from webapp.api import placements, stats
+
+    return {**placements.openapi_schemas(), **stats.openapi_schemas()}
+
+
+def _followup_paths() -> dict[str, Any]:
+    from webapp.api import placements, stats
+
+    return {**placements.openapi_paths(), **stats.openapi_paths()}
+
+
 def build_document(*, route_keys: Iterable[str] | None = None, match_limit_max: int = 200) -> dict[str, Any]:
     """The whole OpenAPI document; ``route_keys`` defaults to the employment routes in ``config/``."""
     if route_keys is None:
@@ -583,6 +782,11 @@ def build_document(*, route_keys: Iterable[str] | None = None, match_limit_max: 
             {"name": "job-orders"},
             {"name": "workers"},
             {"name": "matching"},
+            {"name": "fairs"},
+            {"name": "training"},
+            {"name": "subsidies"},
+            {"name": "placements"},
+            {"name": "statistics"},
         ],
         "security": [{"bearerAuth": []}],
         "paths": _paths(match_limit_max),

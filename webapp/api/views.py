@@ -17,6 +17,7 @@ from webapp.api.openapi import build_document
 from webapp.api.params import Query, credentials, json_object
 from webapp.extensions import db
 from webapp.models import JOB_ORDER_STATUSES
+from webapp.security import client_ip
 from webapp.services import accounts, employers, job_orders, matching, workers
 from webapp.services.workers import Page
 
@@ -47,7 +48,7 @@ def _match_limit(q: Query) -> int:
 @public
 def create_token() -> dict[str, Any]:
     username, password = credentials(json_object())
-    user = accounts.authenticate(db.session, username, password)
+    user = accounts.authenticate(db.session, username, password, ip=client_ip(), channel="api")
     return {
         "token": accounts.issue_token(current_app.config["SECRET_KEY"], user),
         "token_type": "Bearer",

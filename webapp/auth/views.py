@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,33 +9,29 @@ from webapp.auth import bp
 from webapp.auth.forms import LoginForm
 from webapp.errors import Unauthorized
 from webapp.extensions import db
+from webapp.security import client_ip, safe_next
 from webapp.services import accounts
+from webapp.services.throttle import TooManyAttempts
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: ``//evil.example`` and absolute URLs fall back to the dashboard."""
-    if not target:
-        return url_for("dashboard.index")
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-    ):
-        return url_for("dashboard.index")
-    return target
+    """Only same-site paths (see ``webapp.security.safe_next``)."""
+    return safe_next(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session, form.username.data or "", form.password.data or "")
+            user = accounts.authenticate(
+                db.session, form.username.data or "", form.password.data or "", ip=client_ip()
+            )
+        except TooManyAttempts as err:  # throttled: 429, the form says for how long
+            form.password.errors.append(_(err.message))
+            return render_template("auth/login.html", form=form), 429
         except Unauthorized as err:
             form.password.errors.append(_(err.message))
         else:

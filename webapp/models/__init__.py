@@ -263,3 +263,7 @@ class AuditLog(db.Model):
 
 # Feature tables live in their own modules (webapp/models/<feature>.py); importing them here registers them
 # on the metadata so that migrations and tests see every table.
+from webapp.models.fairs import *  # noqa: E402,F401,F403
+from webapp.models.followups import *  # noqa: E402,F401,F403
+from webapp.models.security import *  # noqa: E402,F401,F403
+from webapp.models.training import *  # noqa: E402,F401,F403

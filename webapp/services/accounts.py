@@ -21,8 +21,27 @@ def _dummy_hash() -> str:
     return generate_password_hash("liudan-no-such-user")
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The user with these credentials; one vague error for both a wrong name and a wrong password."""
+def authenticate(
+    session: Session, username: str, password: str, *, ip: str = "", channel: str = "page"
+) -> User:
+    """The user with these credentials; one vague error for both a wrong name and a wrong password.
+
+    Throttled (``webapp.services.throttle``): too many failures for this username or address within the
+    window answer 429 before the password is checked; every check is recorded in ``login_attempt``.
+    """
+    from webapp.services import throttle
+
+    throttle.check(session, username=username, ip=ip)
+    try:
+        user = _check_credentials(session, username, password)
+    except Unauthorized:
+        throttle.record(session, username=username, ip=ip, success=False, channel=channel)
+        raise
+    throttle.record(session, username=username, ip=ip, success=True, channel=channel)
+    return user
+
+
+def _check_credentials(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None:
         # Spend the same time as a real check so response times do not reveal which usernames exist.
@@ -53,12 +72,21 @@ def user_from_token(session: Session, secret_key: str, token: str, *, max_age: i
 
 
 def load_session_user(session: Session, user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version, so bumping it ends old sessions."""
+    """Flask-Login's loader: ``"<user id>:<session version>:<login session id>"``.
+
+    Bumping the version ends every session of the user; revoking the login session (logout) ends this one
+    (see ``webapp.services.sessions``), so a copied cookie replayed after either is refused.
+    """
+    from webapp.services import sessions
+
     try:
-        uid, version = (int(part) for part in user_id.split(":", 1))
+        uid_text, version_text, sid = user_id.split(":", 2)
+        uid, version = int(uid_text), int(version_text)
     except ValueError:
         return None
     user = session.get(User, uid)
     if user is None or user.session_version != version or not user.active:
+        return None
+    if not sid or not sessions.is_live(session, uid, sid):
         return None
     return user

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.errors import Conflict, NotFound
+from webapp.errors import Conflict
 from webapp.models import Employer
 from webapp.services import audit, reference, transaction
 from webapp.services.scope import Actor, region_prefix
@@ -80,10 +80,7 @@ def create_employer(session: Session, actor: Actor, data: Mapping[str, Any]) -> 
 
 
 def get_employer(session: Session, actor: Actor, employer_id: int) -> Employer:
-    employer = session.get(Employer, employer_id)
-    if employer is None or (actor.role == "employer" and actor.employer_id != employer.id):
-        raise NotFound()
-    return employer
+    return actor.check_employer(session.get(Employer, employer_id))
 
 
 def list_employers(

@@ -133,6 +133,13 @@ def _validate(data: Mapping[str, Any], *, partial: bool, current: JobOrder | Non
     return out
 
 
+def validate_job_order(
+    data: Mapping[str, Any], *, partial: bool = False, current: JobOrder | None = None
+) -> dict[str, Any]:
+    """The checks of ``create_job_order``/``update_job_order`` without writing (the Excel import reuses them)."""
+    return _validate(data, partial=partial, current=current)
+
+
 def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) -> JobOrder:
     """An employer posts for itself; staff post for any employer."""
     actor.require_job_order_poster()

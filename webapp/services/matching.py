@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matcher
-from webapp.errors import Forbidden
 from webapp.models import JobOrder, Worker
 from webapp.services import ranking, reference
 from webapp.services.job_orders import get_job_order
-from webapp.services.scope import Actor, region_prefix
+from webapp.services.scope import Actor
 from webapp.services.validation import mask_name, mask_phone
 from webapp.services.workers import age_on, get_worker
 
@@ -39,16 +38,9 @@ class RankedOrder:
 
 
 def _index_for(session: Session, actor: Actor, today: date | None) -> matcher.WorkerIndex:
-    """The cached index of the workers this actor may be shown (see services.ranking.worker_index)."""
-    if actor.role == "staff":
-        return ranking.worker_index(
-            session, scope_prefix=region_prefix(actor.region_code or "-"), today=today
-        )
-    if actor.role == "employer":  # employers see only consenting candidates
-        return ranking.worker_index(session, consenting_only=True, today=today)
-    if actor.role == "admin":
-        return ranking.worker_index(session, today=today)
-    raise Forbidden("您无权查看匹配结果")
+    """The cached index of the workers this actor may be shown (``Actor.ranking_scope``)."""
+    prefix, consenting_only = actor.ranking_scope()
+    return ranking.worker_index(session, scope_prefix=prefix, consenting_only=consenting_only, today=today)
 
 
 def matches_for_order(
@@ -72,7 +64,9 @@ def recommendations_for_worker(
 ) -> tuple[Worker, list[RankedOrder]]:
     """Open job orders that suit a worker, best first."""
     worker = get_worker(session, actor, worker_id)
-    orders = list(session.scalars(select(JobOrder).where(JobOrder.status.in_(OPEN_STATUSES))))
+    orders = list(
+        session.scalars(select(JobOrder).where(JobOrder.status.in_(OPEN_STATUSES), actor.job_order_filter()))
+    )
     by_id = {o.id: o for o in orders}
     ctx = reference.match_context(today)
     index = matcher.build_order_index([job_order_profile(o) for o in orders], ctx)

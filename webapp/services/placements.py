@@ -1,5 +1,5 @@
 """Placements (服务部门填单): who started where, by which route. A placement closes the worker's search and
-counts against the job order's headcount, in one transaction."""
+counts against the job order's headcount, and schedules the follow-up visits, in one transaction."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, Forbidden, ValidationError
 from webapp.models import PLACEMENT_SOURCES, JobOrder, Match, Placement, Worker
-from webapp.services import audit, reference, transaction
+from webapp.services import audit, followups, reference, transaction
 from webapp.services.scope import Actor
 from webapp.services.validation import (
     Collector,
@@ -74,7 +74,10 @@ def record_placement(
     if values["job_order_id"] and order is None:
         raise ValidationError("岗位不存在", fields={"job_order_id": "岗位不存在"})
     if order is not None and actor.role == "employer" and order.employer_id == actor.employer_id:
-        pass  # an employer records hires on its own orders
+        # An employer records hires on its own orders, of workers it may see: those who consented to share
+        # (anyone else answers as if absent, so that worker ids cannot be probed or marked employed).
+        if worker is not None and not worker.consent_to_share:
+            worker = None
     elif not actor.is_staff:
         raise Forbidden("只有人社部门工作人员或招聘企业可以登记就业")
     elif worker is not None:
@@ -128,6 +131,7 @@ def record_placement(
                 .values(state="hired")
             )
         session.flush()
+        followups.schedule_visits(session, placement, worker)
         audit.record(session, actor, "create", "placement", placement.id, worker_id=worker.id)
         return placement
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, false, true
 
 from webapp.errors import Forbidden, NotFound
-from webapp.models import JobOrder, User, Worker
+from webapp.models import Employer, JobOrder, User, Worker
 
 
 def region_prefix(code: str) -> str:
@@ -96,6 +96,20 @@ class Actor:
             raise NotFound()
         return worker
 
+    def ranking_scope(self) -> tuple[str, bool]:
+        """``(region code prefix, consenting only)`` of the workers ranked for this actor ('' = every region).
+
+        Staff are offered the workers of their region, employers consenting workers only, admins everyone;
+        anyone else is refused.
+        """
+        if self.is_admin:
+            return "", False
+        if self.role == "staff":
+            return region_prefix(self.region_code or "-"), False
+        if self.role == "employer":
+            return "", True
+        raise Forbidden("您无权查看匹配结果")
+
     def may_see_full_personal_data(self, worker: Worker) -> bool:
         """Full ID number and phone: admins, and staff whose region covers the worker."""
         return self.is_admin or (self.role == "staff" and self.sees_region(worker.region_code))
@@ -132,9 +146,15 @@ class Actor:
         if not self.is_staff:
             raise Forbidden("仅限人社部门工作人员")
 
-    def employer_filter(self) -> ColumnElement[bool]:
-        from webapp.models import Employer
+    def check_employer(self, employer: Employer | None) -> Employer:
+        """The employer if this actor may read it (an employer account: only its own); otherwise 404."""
+        if employer is None or self.role not in ("admin", "staff", "employer", "trainer"):
+            raise NotFound()
+        if self.role == "employer" and employer.id != self.employer_id:
+            raise NotFound()
+        return employer
 
+    def employer_filter(self) -> ColumnElement[bool]:
         if self.role == "employer":
             return Employer.id == (self.employer_id or -1)
         if self.role in ("admin", "staff", "trainer"):

@@ -111,6 +111,11 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
+def validate_worker(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """The checks of ``create_worker``/``update_worker`` without writing (the Excel import reuses them)."""
+    return _validate(data, partial=partial)
+
+
 def create_worker(
     session: Session, actor: Actor, data: Mapping[str, Any], *, verified: bool = True
 ) -> Worker:

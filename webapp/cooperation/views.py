@@ -1,0 +1,311 @@
+"""Labour-cooperation pages: each view parses the request, calls one service and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from webapp.cooperation import bp
+from webapp.cooperation.forms import AgreementForm
+from webapp.errors import DomainError, ValidationError
+from webapp.extensions import db
+from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.services import cooperation, reference
+from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected
+from webapp.services.scope import Actor
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_LABELS = {"planned": _l("待出发"), "departed": _l("已出发"), "arrived": _l("已到达")}
+
+
+@bp.context_processor
+def _context() -> dict[str, Any]:
+    return {**ui_context(), "batch_status_labels": STATUS_LABELS}
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    resp = make_response(content)
+    resp.headers["Content-Type"] = XLSX
+    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _flash_error(err: DomainError) -> None:
+    if not err.fields:
+        raise err
+    detail = "；".join(f"{_(m)}" for m in err.fields.values())
+    flash(_(err.message) + (f"（{detail}）" if detail else ""), "danger")
+
+
+def _regions() -> list[tuple[str, str]]:
+    return reference.region_options()
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = cooperation.list_agreements(db.session, _actor(), page=page_no, per_page=20)
+    return render_template("cooperation/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> tuple[str, int] | Response:
+    actor = _actor()
+    actor.require_staff()
+    form = AgreementForm(data={"region_code": actor.region_code or ""})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            agreement = cooperation.create_agreement(
+                db.session, actor, form_values(form, AgreementForm.SERVICE_FIELDS)
+            )
+        except DomainError as err:
+            status = show_errors(form, err)
+        else:
+            flash(_("协议已创建"), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+    elif form.is_submitted():
+        status = csrf_failed(form)
+    return render_template("cooperation/form.html", form=form, agreement=None, regions=_regions()), status
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id: int) -> tuple[str, int] | Response:
+    actor = _actor()
+    agreement = cooperation.get_agreement(db.session, actor, agreement_id)
+    cooperation.check_manage(actor, agreement)
+    data = {name: getattr(agreement, name) for name in AgreementForm.SERVICE_FIELDS}
+    for name in ("starts_on", "ends_on"):
+        data[name] = data[name].isoformat() if data[name] else ""
+    form = AgreementForm(data=data)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            cooperation.update_agreement(
+                db.session, actor, agreement_id, form_values(form, AgreementForm.SERVICE_FIELDS)
+            )
+        except DomainError as err:
+            status = show_errors(form, err)
+        else:
+            flash(_("协议已保存"), "success")
+            return redirect(url_for(".detail", agreement_id=agreement_id))
+    elif form.is_submitted():
+        status = csrf_failed(form)
+    return render_template(
+        "cooperation/form.html", form=form, agreement=agreement, regions=_regions()
+    ), status
+
+
+def _detail(
+    agreement_id: int, *, import_errors: ImportRejected | None = None, status: int = 200
+) -> tuple[str, int]:
+    actor = _actor()
+    agreement = cooperation.get_agreement(db.session, actor, agreement_id)
+    return (
+        render_template(
+            "cooperation/detail.html",
+            agreement=agreement,
+            summary=cooperation.summary(db.session, agreement.id),
+            quotas=cooperation.quotas(db.session, agreement.id),
+            counties=cooperation.county_options(agreement),
+            candidates=cooperation.candidates(db.session, actor, agreement.id),
+            batches=cooperation.batches(db.session, actor, agreement.id),
+            posts=cooperation.posts(db.session, agreement.id),
+            import_errors=import_errors,
+            headers=IMPORT_HEADERS,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:agreement_id>")
+@login_required
+def detail(agreement_id: int) -> tuple[str, int]:
+    return _detail(agreement_id)
+
+
+@bp.route("/<int:agreement_id>/template.xlsx")
+@login_required
+def template(agreement_id: int) -> Response:
+    cooperation.get_agreement(db.session, _actor(), agreement_id)
+    return _xlsx(cooperation.template_xlsx(), "posts-template.xlsx")
+
+
+@bp.post("/<int:agreement_id>/import")
+@login_required
+def import_posts(agreement_id: int) -> tuple[str, int] | Response:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("请选择要上传的 Excel 文件"), "danger")
+        return redirect(url_for(".detail", agreement_id=agreement_id))
+    try:
+        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.read())
+    except ImportRejected as err:
+        return _detail(agreement_id, import_errors=err, status=err.status)
+    except ValidationError as err:
+        _flash_error(err)
+        return redirect(url_for(".detail", agreement_id=agreement_id))
+    flash(_("已导入 %(n)s 个岗位", n=count), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/quotas")
+@login_required
+def set_quotas(agreement_id: int) -> Response:
+    data = {
+        key[len("quota-") :]: value
+        for key, value in request.form.items()
+        if key.startswith("quota-") and value.strip()
+    }
+    try:
+        cooperation.set_quotas(db.session, _actor(), agreement_id, data)
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("县区名额已保存"), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/candidates")
+@login_required
+def add_candidate(agreement_id: int) -> Response:
+    try:
+        cooperation.add_candidate(
+            db.session,
+            _actor(),
+            agreement_id,
+            request.form.get("worker_id"),
+            family_group=request.form.get("family_group"),
+        )
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("已加入报名名单"), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/candidates/eligible")
+@login_required
+def add_eligible(agreement_id: int) -> Response:
+    count = cooperation.add_eligible_candidates(db.session, _actor(), agreement_id)
+    flash(_("已加入 %(n)s 名愿意跨省就业的求职人员", n=count), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+@bp.post("/candidates/<int:candidate_id>/remove")
+@login_required
+def remove_candidate(candidate_id: int) -> Response:
+    agreement_id = cooperation.candidate_agreement_id(db.session, candidate_id)
+    cooperation.remove_candidate(db.session, _actor(), candidate_id)
+    flash(_("已移出报名名单"), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/place")
+@login_required
+def place(agreement_id: int) -> Response:
+    try:
+        result = cooperation.place_candidates(
+            db.session, _actor(), agreement_id, request.form.get("method", "optimal")
+        )
+    except DomainError as err:
+        _flash_error(err)
+        return redirect(url_for(".detail", agreement_id=agreement_id))
+    flash(
+        _(
+            "批量分配完成：%(placed)s 人有岗位，%(unplaced)s 人未分配，%(open)s 个岗位名额空缺",
+            placed=result.placed,
+            unplaced=result.unplaced,
+            open=result.unfilled_posts,
+        ),
+        "success",
+    )
+    return redirect(url_for(".plan", agreement_id=agreement_id))
+
+
+@bp.route("/<int:agreement_id>/plan")
+@login_required
+def plan(agreement_id: int) -> str:
+    actor = _actor()
+    agreement = cooperation.get_agreement(db.session, actor, agreement_id)
+    view = cooperation.plan_view(db.session, actor, agreement_id)
+    return render_template("cooperation/plan.html", agreement=agreement, view=view)
+
+
+@bp.post("/<int:agreement_id>/batches")
+@login_required
+def create_batch(agreement_id: int) -> Response:
+    data = {k: request.form.get(k, "") for k in cooperation.BATCH_FIELDS}
+    try:
+        batch = cooperation.create_batch(db.session, _actor(), agreement_id, data)
+    except DomainError as err:
+        _flash_error(err)
+        return redirect(url_for(".plan", agreement_id=agreement_id))
+    flash(_("已编成输出批次"), "success")
+    return redirect(url_for(".batch", batch_id=batch.id))
+
+
+@bp.route("/batches/<int:batch_id>")
+@login_required
+def batch(batch_id: int) -> str:
+    agreement, found = cooperation.get_batch(db.session, _actor(), batch_id)
+    members = [m for m in found.members if _actor().is_admin or _actor().sees_region(m.worker.region_code)]
+    return render_template("cooperation/batch.html", agreement=agreement, batch=found, members=members)
+
+
+@bp.route("/batches/<int:batch_id>.xlsx")
+@login_required
+def batch_xlsx(batch_id: int) -> Response:
+    content = cooperation.batch_xlsx(db.session, _actor(), batch_id, ip=request.remote_addr or "")
+    return _xlsx(content, f"dispatch-batch-{batch_id}.xlsx")
+
+
+@bp.post("/batches/<int:batch_id>/dispatch")
+@login_required
+def dispatch(batch_id: int) -> Response:
+    try:
+        cooperation.dispatch(db.session, _actor(), batch_id)
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("已确认出发，已为全部人员登记就业"), "success")
+    return redirect(url_for(".batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/arrival")
+@login_required
+def arrival(batch_id: int) -> Response:
+    ids = [int(x) for x in request.form.getlist("worker_ids") if x.isdigit()]
+    try:
+        cooperation.confirm_arrival(
+            db.session, _actor(), batch_id, worker_ids=ids or None, arrived_on=request.form.get("arrived_on")
+        )
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("已确认到达"), "success")
+    return redirect(url_for(".batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/members/<int:worker_id>/remove")
+@login_required
+def remove_member(batch_id: int, worker_id: int) -> Response:
+    try:
+        cooperation.remove_member(db.session, _actor(), batch_id, worker_id)
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("已移出批次"), "success")
+    return redirect(url_for(".batch", batch_id=batch_id))

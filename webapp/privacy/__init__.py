@@ -1,0 +1,1 @@
+"""Personal-data commands (``liudan privacy ...``); the rules live in ``webapp.services.privacy``."""
