@@ -74,7 +74,7 @@ Ints = npt.NDArray[np.int64]
 _NATIONAL = len(MOBILITY_LEVELS) - 1
 _DEPTHS = len(TREE_LEVELS)
 #: Largest ``orders × candidates`` block computed at once (keeps temporaries small and in cache).
-_BLOCK = 1 << 18
+_BLOCK = 1 << 17
 
 
 class _Membership:
@@ -433,8 +433,12 @@ def _block(
 def blocks(index: WorkerIndex, orders: Iterable[JobOrderProfile]) -> Iterator[tuple[Group, Block]]:
     """Scored blocks of orders, grouped by occupation term (groups in first-seen order)."""
     groups: dict[str | None, list[tuple[JobOrderProfile, OrderTerms]]] = {}
+    resolved: dict[tuple[str, tuple[str, ...], tuple[str, ...]], OrderTerms] = {}
     for order in orders:
-        ot = resolve_order(order, index.ctx)
+        texts = (order.occupation, order.skills, order.certificates_required)
+        ot = resolved.get(texts)
+        if ot is None:
+            ot = resolved[texts] = resolve_order(order, index.ctx)
         groups.setdefault(ot.occupation, []).append((order, ot))
     paths = index.ctx.regions.path
     for occupation, members in groups.items():
@@ -475,7 +479,7 @@ def _first(group: Group, masks: Bools, listed: Sequence[str], cands: Ints, *, wa
 
 
 #: A memo key: occupation term, wish-position radix, packed evidence, and the keyword / held / missing
-#: certificate terms the reasons name (or a falsy placeholder).
+#: certificate terms the reasons name (0 when there is none).
 MemoKey = tuple[str | None, int, int, str | int | bool, str | int, str | int]
 
 
@@ -565,7 +569,7 @@ def _pack_evidence(
     """Pack the integer evidence of many matches into one integer each; returns the codes and the radix used for
     the wish position (which has no fixed bound)."""
     shifted = position + 2  # NO_WISHES = -2, NOT_WISHED = -1
-    radix = int(shifted.max()) + 1 if shifted.size else 1
+    radix = max(64, int(shifted.max()) + 1 if shifted.size else 0)  # fixed unless someone has 62+ wishes
     code = (kind.astype(np.int64) * 8 + level) * 4 + wage
     code = ((code * radix + shifted) * 2 + trained) * 2 + poor
     return code, radix

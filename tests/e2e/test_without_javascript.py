@@ -40,3 +40,23 @@ def test_a_clerk_without_javascript_logs_in_and_registers_a_worker(
     assert page.get_by_label("姓名", exact=True).input_value() == "孟巧云"
     assert f"/workers/{worker_id + 1}" not in page.url
     visitor.assert_clean()
+
+
+def test_a_job_seeker_without_javascript_signs_up_on_the_board(
+    open_visitor: Callable[..., Visitor], live_server: LiveServer
+) -> None:
+    visitor = open_visitor(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = visitor.page
+    visitor.goto("/board/signup")
+    id_number = live_server.unused_id_number("410926", date(1984, 9, 30))
+    page.get_by_label("姓名").fill("范志刚")
+    page.get_by_label("身份证号码").fill(id_number)
+    page.get_by_label("手机号码").fill("15937180422")
+    page.get_by_label("所在村（或乡镇）").select_option(
+        page.locator('#region_code option[value^="410926"]').first.get_attribute("value")
+    )
+    page.get_by_label("会做什么（技能、干过的活）").fill("木工、装修")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交报名").click()
+    assert visitor.heading() == "报名已提交"
+    visitor.assert_clean()

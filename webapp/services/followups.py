@@ -299,7 +299,8 @@ def visits_of_placement(session: Session, placement_id: int) -> list[FollowUp]:
 
 
 def _end(session: Session, placement: Placement, ended_on: date, reason: str) -> int:
-    """End a placement: the worker seeks again and is re-matched; remaining visits are cancelled."""
+    """End a placement: the worker seeks again and is re-matched; visits not yet made (overdue ones too) are
+    cancelled, so that nobody is sent to follow up a job that is over."""
     placement.status = "left"
     placement.ended_on = ended_on
     placement.end_reason = reason

@@ -190,9 +190,11 @@ def list_workers(
     if q:
         like = f"%{q}%"
         conds = [Worker.name.like(like)]
-        if q.isdigit() and len(q) >= 4:
-            conds.append(Worker.phone.like(like))
-            conds.append(Worker.id_number.endswith(q))
+        tail = q.upper()  # the last digits of an ID number, whose check character may be an X
+        if len(tail) >= 4 and tail[:-1].isdigit() and (tail[-1].isdigit() or tail[-1] == "X"):
+            if tail.isdigit():
+                conds.append(Worker.phone.like(like))
+            conds.append(Worker.id_number.endswith(tail))
         stmt = stmt.where(or_(*conds))
     if occupation:
         code = reference.taxonomy().resolve(occupation) or occupation

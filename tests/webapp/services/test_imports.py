@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.builders import (
@@ -409,3 +411,47 @@ def test_the_template_round_trips(db_session: Session, tmp_path: Path, kind: str
     wb.save(path)
     result = _import(db_session, path, kind)
     assert result.errors[0].message.startswith("文件中没有数据行")  # the headers are all recognised
+
+
+ROW = st.tuples(
+    st.text(alphabet="王李张刘陈秀英国强", min_size=2, max_size=4),
+    st.sampled_from(["138", "159", "186"]),
+    st.lists(st.sampled_from(["电焊", "缝纫", "烹饪", "美发"]), max_size=3, unique=True),
+    st.sampled_from(["是", "否", "true", "0", "1", ""]),
+    st.sampled_from(["本村", "本县", "全国", "county", ""]),
+    st.one_of(st.none(), st.integers(1000, 20000)),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(ROW, min_size=1, max_size=12), separator=st.sampled_from([",", "，", "、"]))
+def test_importing_any_valid_roster_again_changes_nothing(
+    db_session: Session, tmp_path: Path, rows: list[tuple[Any, ...]], separator: str
+) -> None:
+    header = ["姓名", "身份证号码", "手机号码", "户籍地", "技能", "建档立卡", "外出意愿", "期望月工资（元）"]
+    table = [
+        [
+            name,
+            roster_id(100_000 + i),
+            f"{prefix}{i:08d}",
+            WUCUN,
+            separator.join(skills),
+            poor,
+            mobility,
+            wage,
+        ]
+        for i, (name, prefix, skills, poor, mobility, wage) in enumerate(rows)
+    ]
+    path = write_csv(tmp_path / "any.csv", table, header=header)
+    try:
+        first = _import(db_session, path)
+        second = _import(db_session, path)
+        assert first.ok and (first.created, second.created, second.updated, second.unchanged) == (
+            len(rows),
+            0,
+            0,
+            len(rows),
+        )
+    finally:
+        db_session.execute(delete(Worker))
+        db_session.commit()
