@@ -2,6 +2,10 @@
 
 ``init_app`` (called by ``create_app``) installs:
 
+- behind a reverse proxy (``TRUSTED_PROXIES=<number of proxies>`` in the config or the environment), Werkzeug's
+  ProxyFix, so that the client's address and scheme are the real ones (else every client would share the
+  proxy's address in the login throttle, and HSTS would never be sent);
+
 - an ``after_request`` hook that sets, on every response: a Content-Security-Policy without inline scripts
   (templates that need one write ``<script nonce="{{ csp_nonce() }}">``; inline ``style=""`` attributes are
   allowed, scripts and event-handler attributes are not), ``X-Content-Type-Options: nosniff``,
@@ -15,12 +19,14 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request, session, url_for
 from flask_login import current_user, user_logged_in, user_logged_out
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from webapp.extensions import db
@@ -38,6 +44,11 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES") or os.environ.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Behind that many reverse proxies: the client's address (login throttling, audit) and scheme (HSTS)
+        # come from X-Forwarded-For/-Proto. Never set it without a proxy: clients could forge those headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(_remember_login_sid)
     app.after_request(security_headers)
@@ -66,7 +77,7 @@ def csp_nonce() -> str:
 
 
 def client_ip() -> str:
-    """The caller's address as the WSGI server saw it (configure ProxyFix when behind a reverse proxy)."""
+    """The caller's address: as the WSGI server saw it, or from X-Forwarded-For with ``TRUSTED_PROXIES`` set."""
     return (request.remote_addr or "")[:64]
 
 

@@ -4,7 +4,8 @@
 need stays, coarsened so that it no longer points at a person (birth year instead of birth date, county instead
 of village, sex, education, occupations, certificates, training, wage, status, registered-poor and disability
 flags, placements). The worker's stored matches are deleted (they are derived data), and in every other table
-that refers to the worker, personal text columns (``PERSONAL_COLUMNS``) are cleared. It is audited, and
+that refers to the worker, personal text columns (``PERSONAL_COLUMNS``) and submitted forms
+(``PERSONAL_JSON_COLUMNS``, e.g. a board sign-up's payload) are cleared. It is audited, and
 recorded in ``privacy_erasure`` so that it happens once.
 
 :func:`purge_expired` applies the retention periods of ``config/security.toml``: old login attempts, ended
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, Text, delete, select, update
+from sqlalchemy import JSON, String, Text, delete, select, update
 from sqlalchemy.orm import Session
 
 import config
@@ -57,6 +58,8 @@ PERSONAL_COLUMNS = frozenset(
         "certificate_no",
     }
 )
+#: JSON columns of those tables that hold what a person submitted (a board sign-up's form, for instance).
+PERSONAL_JSON_COLUMNS = frozenset({"payload", "submitted", "form_data"})
 #: Never-revoked login sessions are kept this long (longer than any remember-me cookie lives).
 SESSION_MAX_AGE_DAYS = 400
 PURGE_BATCH = 500
@@ -83,8 +86,10 @@ def _personal_columns() -> list[tuple[Any, Any, list[Any]]]:
         columns = [
             c
             for c in table.columns
-            if c.name in PERSONAL_COLUMNS
-            and isinstance(c.type, String | Text)
+            if (
+                (c.name in PERSONAL_COLUMNS and isinstance(c.type, String | Text))
+                or (c.name in PERSONAL_JSON_COLUMNS and isinstance(c.type, JSON))
+            )
             and not c.primary_key
             and not c.unique
             and not c.foreign_keys
@@ -111,7 +116,7 @@ def _erase(session: Session, worker: Worker) -> dict[str, int]:
     touched["worker"] = 1
     touched["match"] = session.execute(delete(Match).where(Match.worker_id == worker.id)).rowcount or 0
     for table, fk, columns in _personal_columns():
-        values = {c.name: (None if c.nullable else "") for c in columns}
+        values = {c.name: ({} if isinstance(c.type, JSON) else None if c.nullable else "") for c in columns}
         count = session.execute(update(table).where(fk == worker.id).values(**values)).rowcount or 0
         if count:
             touched[table.name] = count

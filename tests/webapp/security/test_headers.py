@@ -105,3 +105,35 @@ def test_a_template_may_use_the_nonce(app: Flask) -> None:
         resp = app.make_response(html)
         resp = app.process_response(resp)
         assert f"'nonce-{nonce}'" in resp.headers["Content-Security-Policy"]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_and_scheme_count(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    from sqlalchemy import select
+
+    from webapp import create_app
+    from webapp.models.security import LoginAttempt
+
+    proxied = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "TRUSTED_PROXIES": 1,
+        }
+    )
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    browser = proxied.test_client()
+    assert (
+        browser.get("/auth/login", headers=forwarded)
+        .headers["Strict-Transport-Security"]
+        .startswith("max-age=")
+    )
+    browser.post("/auth/login", data={"username": "nobody", "password": "x"}, headers=forwarded)
+    assert db_session.scalar(select(LoginAttempt.ip)) == "203.0.113.9"  # throttled per real client
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(client: FlaskClient) -> None:
+    resp = client.get("/auth/login", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "1.2.3.4"})
+    assert "Strict-Transport-Security" not in resp.headers

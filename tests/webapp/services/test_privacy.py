@@ -151,15 +151,27 @@ def test_purge_is_a_scheduled_job() -> None:
 
 
 def test_erase_clears_personal_text_in_tables_that_refer_to_the_worker(db_session: Session) -> None:
-    """Feature tables with a ``worker_id`` and columns such as ``phone`` or ``note`` are cleared too."""
-    tables = [t for t, _fk, _cols in privacy._personal_columns()]
+    """Feature tables with a ``worker_id`` and columns such as ``note`` or a sign-up's ``payload`` are cleared."""
+    from webapp.models.training import SignupRequest
+
+    found = {t.name: {c.name for c in cols} for t, _fk, cols in privacy._personal_columns()}
+    assert "payload" in found.get("signup_request", set())
     worker = make_worker(db_session)
+    number = worker.id_number
+    db_session.add(
+        SignupRequest(
+            worker_id=worker.id,
+            kind="update",
+            region_code=worker.region_code,
+            payload={"name": worker.name, "id_number": number, "phone": worker.phone},
+        )
+    )
+    db_session.commit()
     privacy.erase_worker(db_session, None, worker.id)
-    for table in tables:
-        fk = next(fk.parent for fk in table.foreign_keys if fk.column.table.name == "worker")
-        personal = [c for c in table.columns if c.name in privacy.PERSONAL_COLUMNS]
+    for table, fk, personal in privacy._personal_columns():
         for row in db_session.execute(select(*personal).where(fk == worker.id)):
-            assert all(v in (None, "") for v in row), (table.name, row)
+            assert all(v in (None, "", {}) for v in row), (table.name, row)
+    assert number not in str(db_session.scalars(select(SignupRequest.payload)).all())
 
 
 def test_an_erased_worker_is_gone_from_searches(db_session: Session) -> None:
