@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.cooperation import bp
 from webapp.cooperation.forms import AgreementForm
+from webapp.downloads import xlsx_response
 from webapp.errors import DomainError, ValidationError
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, show_errors, ui_context
@@ -18,7 +19,6 @@ from webapp.services import cooperation, reference
 from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected
 from webapp.services.scope import Actor
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {"planned": _l("待出发"), "departed": _l("已出发"), "arrived": _l("已到达")}
 
 
@@ -29,14 +29,6 @@ def _context() -> dict[str, Any]:
 
 def _actor() -> Actor:
     return Actor.of(current_user)
-
-
-def _xlsx(content: bytes, filename: str) -> Response:
-    resp = make_response(content)
-    resp.headers["Content-Type"] = XLSX
-    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
 
 
 def _flash_error(err: DomainError) -> None:
@@ -140,7 +132,7 @@ def detail(agreement_id: int) -> tuple[str, int]:
 @login_required
 def template(agreement_id: int) -> Response:
     cooperation.get_agreement(db.session, _actor(), agreement_id)
-    return _xlsx(cooperation.template_xlsx(), "posts-template.xlsx")
+    return xlsx_response(cooperation.template_xlsx(), "posts-template.xlsx")
 
 
 @bp.post("/<int:agreement_id>/import")
@@ -269,7 +261,7 @@ def batch(batch_id: int) -> str:
 @login_required
 def batch_xlsx(batch_id: int) -> Response:
     content = cooperation.batch_xlsx(db.session, _actor(), batch_id, ip=request.remote_addr or "")
-    return _xlsx(content, f"dispatch-batch-{batch_id}.xlsx")
+    return xlsx_response(content, f"dispatch-batch-{batch_id}.xlsx")
 
 
 @bp.post("/batches/<int:batch_id>/dispatch")

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from webapp.downloads import xlsx_response
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.fairs import bp
@@ -31,7 +32,6 @@ from webapp.services.scope import Actor
 from webapp.workers.forms import WorkerForm
 
 PER_PAGE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor
@@ -55,14 +55,6 @@ def _ip() -> str:
 
 def _secret() -> str:
     return str(current_app.config["SECRET_KEY"])
-
-
-def _xlsx(content: bytes, filename: str) -> Response:
-    resp = make_response(content)
-    resp.headers["Content-Type"] = XLSX
-    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
 
 
 def _back(fair_id: int, endpoint: str = ".detail", **values: Any) -> Response:
@@ -338,7 +330,7 @@ def invitations(fair_id: int) -> Response:
 def invitations_xlsx(fair_id: int) -> Response:
     village = request.args.get("village", "").strip() or None
     content = fairs.invitation_xlsx(db.session, _actor(), fair_id, village, ip=_ip())
-    return _xlsx(content, f"fair-{fair_id}-invitations{'-' + village if village else ''}.xlsx")
+    return xlsx_response(content, f"fair-{fair_id}-invitations{'-' + village if village else ''}.xlsx")
 
 
 @bp.post("/invitations/<int:entry_id>/contact")
@@ -529,4 +521,4 @@ def report(fair_id: int) -> str:
 @login_required
 def report_xlsx(fair_id: int) -> Response:
     content = fairs.report_xlsx(db.session, _actor(), fair_id, ip=_ip())
-    return _xlsx(content, f"fair-{fair_id}-report.xlsx")
+    return xlsx_response(content, f"fair-{fair_id}-report.xlsx")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp.downloads import xlsx_response
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, show_errors, ui_context
@@ -25,8 +25,6 @@ from webapp.imports.forms import (
 )
 from webapp.services import imports, ledgers, reference
 from webapp.services.scope import Actor
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor
@@ -128,12 +126,7 @@ def template(kind: str) -> Response:
     _actor()
     if kind not in KIND_LABELS:
         raise NotFound()
-    return send_file(
-        io.BytesIO(imports.template_workbook(kind)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{imports.spec(kind).title}导入模板.xlsx",
-    )
+    return xlsx_response(imports.template_workbook(kind), f"{imports.spec(kind).title}导入模板.xlsx")
 
 
 @bp.route("/ledgers", methods=["POST"])
@@ -149,8 +142,4 @@ def ledger() -> tuple[str, int] | Response:
         )
     except DomainError as err:
         return _index(UploadForm(), form, show_errors(form, err))
-    resp = send_file(
-        io.BytesIO(export.content), mimetype=XLSX, as_attachment=True, download_name=export.filename
-    )
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return xlsx_response(export.content, export.filename)

@@ -3,18 +3,18 @@ the subsidy ledger download."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from webapp.downloads import xlsx_response
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, show_errors, ui_context
@@ -25,7 +25,6 @@ from webapp.services.subsidies import BUDGET_FIELDS
 from webapp.subsidies import bp
 from webapp.subsidies.forms import ActionForm, BudgetLineForm, PayForm, ReturnForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENROLMENT_LABELS = {
     "enrolled": _l("在训"),
     "completed": _l("结业"),
@@ -186,11 +185,4 @@ def budget() -> tuple[str, int] | Response:
 @login_required
 def ledger() -> Response:
     data = subsidies.subsidy_ledger(db.session, _actor(), ip=request.remote_addr or "")
-    resp = send_file(
-        io.BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"补贴台账-{date.today().isoformat()}.xlsx",
-    )
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return xlsx_response(data, f"补贴台账-{date.today().isoformat()}.xlsx")

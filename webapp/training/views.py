@@ -3,17 +3,17 @@ and the training ledger download."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from webapp.downloads import xlsx_response
 from webapp.errors import DomainError, Forbidden, ValidationError
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, show_errors, ui_context
@@ -27,7 +27,6 @@ from webapp.training.forms import ActionForm, CourseForm, ResultForm
 
 PER_PAGE = 20
 NEEDS_PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COURSE_STATUS_LABELS = {"open": _l("报名/培训中"), "finished": _l("已结业"), "cancelled": _l("已取消")}
 ENROLMENT_LABELS = {
     "enrolled": _l("在训"),
@@ -377,11 +376,4 @@ def _course_action(course_id: int, action: Any, done: str) -> Response:
 @login_required
 def ledger() -> Response:
     data = training.training_ledger(db.session, _actor(), ip=request.remote_addr or "")
-    resp = send_file(
-        io.BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"培训台账-{date.today().isoformat()}.xlsx",
-    )
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return xlsx_response(data, f"培训台账-{date.today().isoformat()}.xlsx")
