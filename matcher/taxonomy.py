@@ -45,6 +45,8 @@ DEFAULT_FUZZY_CUTOFF = 85.0
 TermKind = Literal["occupation", "skill", "cert"]
 
 OCC, CERT, KEYWORD, LITERAL = "o:", "c:", "k:", "t:"
+#: How people name a certificate after its occupation: 美发师证, 电工上岗证, 厨师资格证书 ...
+CERT_SUFFIXES = ("职业资格证书", "职业资格证", "资格证书", "资格证", "上岗证", "操作证", "证书", "证")
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +274,10 @@ class Taxonomy:
         if not norm:
             return None
         exact = self._exact.get(norm)
+        if kind == "cert" and (exact is None or exact.startswith(OCC)):
+            named = self._certificate_named_after_occupation(norm)
+            if named is not None:
+                return named
         if exact is not None:
             if kind == "occupation" and not exact.startswith(OCC):
                 owners = self._owners.get(exact, ())
@@ -303,6 +309,21 @@ class Taxonomy:
                 if best is not None:
                     return terms[best[2]]
         return LITERAL + norm
+
+    def _certificate_named_after_occupation(self, norm: str) -> str | None:
+        """``美发师证`` → the 美发师 occupation's first listed certificate, so that a worker who writes the
+        colloquial name holds the certificate an order requires (the taxonomy lists the formal title)."""
+        for suffix in CERT_SUFFIXES:
+            if norm.endswith(suffix) and len(norm) > len(suffix):
+                stem = self._exact.get(norm[: -len(suffix)])
+                if stem is not None and stem.startswith(OCC):
+                    occ = self._by_code[stem[len(OCC) :]]
+                    for text in occ.certificates:
+                        key = normalize_text(text)
+                        if key:
+                            return self._exact.get(key) or CERT + key
+                return None
+        return None
 
     def _containing(self, names: list[str], norm: str) -> list[int]:
         """Positions of the ``names`` that contain ``norm`` or are contained in it, ascending (from a substring

@@ -107,3 +107,33 @@ def test_the_articles_people(ctx: MatchContext) -> None:
     )
     assert [m.job_order_id for m in recommend(orders, li_welder)] == [12]
     assert [m.job_order_id for m in recommend(orders, zhao)] == [12, 10]
+
+
+@pytest.mark.parametrize(
+    ("typed", "occupation"),
+    [
+        ("美发师证", "美发师"),
+        ("电工证", "电工"),
+        ("厨师证", "中式烹调师"),
+        ("月嫂证", "母婴护理员"),
+        ("焊工证", "焊工"),
+    ],
+)
+def test_colloquial_certificate_names_count_as_the_formal_certificate(
+    ctx: MatchContext, typed: str, occupation: str
+) -> None:
+    """Workers write 美发师证; the taxonomy lists 美发师职业技能等级证书. Both engines must see the same holding."""
+    formal = ctx.taxonomy.occupation(ctx.taxonomy.resolve(occupation) or "").certificates[0]
+    order = JobOrderProfile(
+        id=1, occupation=occupation, region_code="410923", certificates_required=(formal,)
+    )
+    worker = WorkerProfile(
+        id=1,
+        region_code="410923201001",
+        birth_date=date(1985, 1, 1),
+        certificates=(typed,),
+        mobility="county",
+    )
+    [match] = rank(build_worker_index([worker], ctx), order, min_score=0.0)
+    assert match.breakdown["certificates"] == 1.0
+    assert [(m.worker_id, m.score) for m in reference_rank(order, [worker], ctx, k=5)] == [(1, match.score)]
