@@ -4,13 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
+# The browser the end-to-end tests drive (tests/e2e reads the same variable) and the packages that provide it.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+export CHROMIUM
 
-.PHONY: venv run setup test lint bench bench-province bench-load clean translations
+.PHONY: venv browser run setup test lint bench bench-province bench-load clean translations
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --progress-bar off -e '.[test]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -27,7 +31,20 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy matcher
 
-test: lint
+# Debian's chromium and CJK fonts for tests/e2e: installed here when missing and we are root (apt-get), otherwise
+# one line saying the command to run. `make browser CHROMIUM=/missing/path` shows the refusal.
+browser:
+	@if [ -x "$(CHROMIUM)" ] && fc-list :lang=zh 2>/dev/null | grep -q .; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "== installing $(BROWSER_PACKAGES) (apt-get) =="; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y $(BROWSER_PACKAGES) || { apt-get update && apt-get install -y $(BROWSER_PACKAGES); }; \
+	fi; \
+	if [ -x "$(CHROMIUM)" ] && fc-list :lang=zh 2>/dev/null | grep -q .; then exit 0; fi; \
+	echo "make test needs Debian's chromium at $(CHROMIUM) and CJK fonts: run  sudo apt-get install -y $(BROWSER_PACKAGES)" >&2; \
+	exit 1
+
+test: lint browser
 	$(BIN)/pytest -q -p no:cacheprovider
 
 # Re-extract the Chinese msgids (babel.cfg) into the English catalogue, then compile it; new msgids arrive with

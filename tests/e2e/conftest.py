@@ -60,7 +60,7 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the end-to-end tests drive Debian's Chromium. Install it with "
-            "`apt-get install -y chromium fonts-noto-cjk` (.ci/run does this before `make test`).",
+            "`apt-get install -y chromium fonts-noto-cjk` (`make test` does this when it runs as root).",
             pytrace=False,
         )
     with sync_playwright() as playwright:

@@ -15,6 +15,7 @@ not cover, then ``visitor.switch_language("en")`` + ``assert_pages_in_english(vi
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,8 @@ from stdnum.cn import ric
 from webapp.extensions import db
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = Path("/usr/bin/chromium")
+#: The browser to drive: the Makefile exports the same ``CHROMIUM`` variable and installs it when missing.
+CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
