@@ -30,7 +30,9 @@ class Settings:
     BABEL_SUPPORTED_LOCALES = ("zh", "en")
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BOOTSTRAP_SERVE_LOCAL = True
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+    # Bodies of forms and JSON calls; only views marked ``accepts_upload`` take the larger upload limit.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_BODY_BYTES", str(1024 * 1024)))
+    UPLOAD_MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(21 * 1024 * 1024)))
     API_TOKEN_MAX_AGE = int(os.environ.get("API_TOKEN_MAX_AGE", str(12 * 3600)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
