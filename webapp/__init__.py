@@ -41,6 +41,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load())
     if config:
         app.config.from_mapping(config)
+    from webapp import secret_key
+
+    secret_key.configure(app)  # no key, a weak one or the old default: refuses to start outside debug and tests
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("json_serializer", _json_dumps)
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])

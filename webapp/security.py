@@ -122,21 +122,32 @@ class LimitedRequest(FlaskRequest):
         self._max_content_length = value
 
 
+class _OutOfRange(int):
+    """A path number outside its route's range: kept (not a failed match, which could meet another route's
+    405) so that :func:`refuse_ids_out_of_range` answers 404 naming the argument."""
+
+
 class RowIdConverter(IntegerConverter):
-    """``<int:...>`` of every route. Digits too many for any id become ``MAX_ID + 1`` (never a huge number to
-    convert), so that :func:`refuse_ids_out_of_range` can name the argument in its 404."""
+    """``<int:...>`` of every route. A number beyond ``MAX_ID`` or the rule's ``min``/``max`` becomes an
+    :class:`_OutOfRange` (digits too many for any id are never even converted)."""
 
     def to_python(self, value: str) -> Any:
-        if len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
-            return MAX_ID + 1  # past any ``max=``: the 404 then names the argument
-        return super().to_python(value)
+        if len(value) > len(str(MAX_ID)):
+            return _OutOfRange(MAX_ID + 1)
+        number = int(value)
+        low = 0 if self.min is None else self.min
+        high = MAX_ID if self.max is None else min(self.max, MAX_ID)
+        if not low <= number <= high:
+            return _OutOfRange(number)
+        return number
 
 
 def refuse_ids_out_of_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """A path id beyond the INTEGER range names no row: 404 naming the argument (never a database error)."""
+    """A path id outside the INTEGER range (or its route's) names no row: 404 naming the argument, never a
+    database error."""
     for name, value in (values or {}).items():
-        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_ID:
-            raise NotFound(fields={name: f"编号超出范围（最大 {MAX_ID}）"})
+        if isinstance(value, _OutOfRange):
+            raise NotFound(fields={name: f"编号超出范围（应为 1 到 {MAX_ID}）"})
 
 
 def _unsafe_fields(values: MultiDict[str, str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import platform
+import secrets
 import signal
 import socket
 import statistics
@@ -324,7 +325,7 @@ def main() -> int:
         "steps": [],
     }
     with scratch_database() as url:
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-run", "FLASK_DEBUG": "0"}
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "FLASK_DEBUG": "0"}
         report["setup_s"] = round(liudan(env, "setup", "--no-demo"), 1)
         report["demo_load_s"] = round(
             liudan(

@@ -44,6 +44,7 @@ from webapp.models import (
     Match,
     ShortlistEntry,
     Worker,
+    utc_iso,
     utcnow,
 )
 from webapp.services import audit, reference, transaction
@@ -271,7 +272,7 @@ def fair_to_dict(session: Session, fair: Fair) -> dict[str, Any]:
         "region_name": reference.region_name(fair.region_code, full=True),
         "description": fair.description,
         "status": fair.status,
-        "shortlisted_at": fair.shortlisted_at.isoformat() if fair.shortlisted_at else None,
+        "shortlisted_at": utc_iso(fair.shortlisted_at),
         "job_orders": [fair_order_to_dict(o, booths) for o in fair_orders(session, fair.id)],
     }
 
