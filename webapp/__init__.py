@@ -43,7 +43,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     from webapp import secret_key
 
-    secret_key.configure(app)  # no key, a weak one or the old default: refuses to start outside debug and tests
+    # no key, a weak one or the old default: refuses to start outside debug and tests
+    secret_key.configure(app)
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("json_serializer", _json_dumps)
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -214,7 +214,11 @@ def test_a_20_mb_body_is_refused_with_413_before_it_is_read(
     headers = {"Content-Type": content_type}
     if url.startswith("/api/"):
         headers.update(_api_headers(app, world))
-    body = b'{"name": "' + b"a" * (TWENTY_MB - 12) + b'"}' if "json" in content_type else b"name=" + b"a" * TWENTY_MB
+    body = (
+        b'{"name": "' + b"a" * (TWENTY_MB - 12) + b'"}'
+        if "json" in content_type
+        else b"name=" + b"a" * TWENTY_MB
+    )
     started = time.perf_counter()
     resp = app.test_client().post(url, data=body, headers=headers)
     elapsed = time.perf_counter() - started
@@ -240,9 +244,7 @@ def _items(n: int) -> list[str]:
     return [f"s{i}" for i in range(n)]
 
 
-def test_40000_list_items_on_the_public_sign_up_answer_422_at_once(
-    app: Flask, db_session: Session
-) -> None:
+def test_40000_list_items_on_the_public_sign_up_answer_422_at_once(app: Flask, db_session: Session) -> None:
     form = {
         "name": "张秀花",
         "id_number": id_number("410923", male=False, seq=811),
