@@ -145,7 +145,7 @@ def import_posts(agreement_id: int) -> tuple[str, int] | Response:
         flash(_("请选择要上传的 Excel 文件"), "danger")
         return redirect(url_for(".detail", agreement_id=agreement_id))
     try:
-        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.read())
+        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.stream)
     except ImportRejected as err:
         return _detail(agreement_id, import_errors=err, status=err.status)
     except ValidationError as err:
