@@ -62,9 +62,3 @@ def check_password_strength(password: str, *, user_inputs: Iterable[str | None] 
 def user_words(user: User) -> list[str]:
     """What zxcvbn should treat as known about ``user``: username, display name, region code."""
     return [w for w in (user.username, user.display_name, user.region_code) if w]
-
-
-def set_password(user: User, password: str, *, extra_words: Iterable[str | None] = ()) -> None:
-    """Check ``password`` against the user's own words, then store its hash (the caller commits)."""
-    check_password_strength(password, user_inputs=[*user_words(user), *extra_words])
-    user.set_password(password)

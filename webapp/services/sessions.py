@@ -22,11 +22,11 @@ from webapp.errors import Forbidden, NotFound, Unauthorized, ValidationError
 from webapp.models import ROLES, User, utcnow
 from webapp.models.security import LoginSession
 from webapp.services import audit, throttle, transaction
-from webapp.services.passwords import check_password_strength, user_words
+from webapp.services.passwords import MIN_LENGTH, check_password_strength, user_words
 from webapp.services.scope import Actor
 from webapp.services.workers import Page
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 def _hash(sid: str) -> str:
