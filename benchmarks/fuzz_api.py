@@ -6,7 +6,7 @@ A measurement, not a unit test (``tests/webapp/security/test_schemathesis.py`` i
    you may wipe: its ``public`` schema is dropped first) with the migrations and a small Puyang demo;
 2. serves the app on 127.0.0.1 (Werkzeug, threaded) with a random secret key;
 3. runs ``schemathesis run --checks all`` for ``--seconds`` with the city staff's bearer token;
-4. prints the duration, the number of calls, the number of server errors (5xx) and the failures by check.
+4. prints the duration, the number of calls (by status), the server errors (5xx) and the failures by check.
 
 Run: ``.venv/bin/python benchmarks/fuzz_api.py --seconds 200`` (``--database-url postgresql+psycopg://...``).
 """
@@ -90,6 +90,13 @@ def main() -> int:
         errors: list[str] = []
         app.logger.handlers[:] = []
         app.logger.addHandler(_Collect(errors))
+        statuses: Counter[int] = Counter()
+
+        @app.after_request
+        def count(response):  # type: ignore[no-untyped-def]
+            statuses[response.status_code] += 1
+            return response
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would drown the summary
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -125,7 +132,10 @@ def main() -> int:
         print(output[-6000:])
         print(f"database: {url.split('://')[0]}  user: {args.user}")
         print(f"duration: {elapsed:.0f} s  test cases generated: {calls}  exit code: {done.returncode}")
-        print(f"server errors (logged 5xx): {len(errors)}")
+        print(f"HTTP calls answered: {sum(statuses.values())}  by status: {dict(sorted(statuses.items()))}")
+        print(
+            f"server errors: {sum(n for code, n in statuses.items() if code >= 500)} 5xx answers, {len(errors)} logged"
+        )
         for name, count in failures.most_common():
             print(f"  failure: {name} ×{count}")
         with app.app_context():

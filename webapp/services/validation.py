@@ -269,6 +269,15 @@ def parse_int(
     return raw
 
 
+def parse_row_id(raw: Any, *, required: bool = False) -> int | None:
+    """The id of a row (1 to :data:`MAX_ID`): a larger number names nothing and must not reach the database.
+
+    >>> parse_row_id("42"), parse_row_id(None)
+    (42, None)
+    """
+    return parse_int(raw, required=required, minimum=1, maximum=MAX_ID)
+
+
 def parse_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw

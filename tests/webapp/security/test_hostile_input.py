@@ -195,6 +195,29 @@ def test_lone_surrogates_and_nul_in_json_answer_422_naming_the_field(
     assert patch.status_code == 422 and "skills" in patch.get_json()["error"]["fields"]
 
 
+@pytest.mark.parametrize("huge", [2**31, 2**64])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/placements", "worker_id"),
+        ("/api/v1/placements", "job_order_id"),
+        ("/api/v1/placements", "employer_id"),
+        ("/api/v1/job-orders", "employer_id"),
+    ],
+)
+def test_ids_beyond_the_integer_range_in_json_answer_422_naming_the_field(
+    app: Flask, world: World, url: str, field: str, huge: int
+) -> None:
+    """Found by schemathesis on PostgreSQL: a worker_id of 2**31 reached the database (integer out of range)."""
+    headers = {**_api_headers(app, world), "Content-Type": "application/json"}
+    body: dict[str, Any] = {field: huge}
+    if url.endswith("placements"):
+        body = {"worker_id": world.workers["qingfeng"].id, "start_date": "2026-01-01", **body}
+    resp = app.test_client().post(url, data=json.dumps(body), headers=headers)
+    assert resp.status_code == 422, resp.get_data(as_text=True)
+    assert field in resp.get_json()["error"]["fields"]
+
+
 # --- item 3: bodies capped per route, lists bounded before any work ----------------------------------------
 
 TWENTY_MB = 20 * 1024 * 1024
