@@ -41,6 +41,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load())
     if config:
         app.config.from_mapping(config)
+    from webapp import secret_key
+
+    # no key, a weak one or the old default: refuses to start outside debug and tests
+    secret_key.configure(app)
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("json_serializer", _json_dumps)
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -50,6 +54,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    from webapp import security
+
+    security.install_request_limits(app)  # before the blueprints: their <int:> routes take its converter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
@@ -63,7 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale  # base.html sets <html lang> from it
     bootstrap.init_app(app)
 
-    from webapp import auth, cli, errors, security, views
+    from webapp import auth, cli, errors, views
 
     errors.register_error_handlers(app)
     views.register_blueprints(app)

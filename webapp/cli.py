@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -12,10 +12,19 @@ from webapp.extensions import db
 
 
 def main() -> None:
-    from webapp import create_app
-
-    cli = FlaskGroup(create_app=create_app, help="六单 Liudan：岗位匹配与招聘会平台的命令行工具")
+    cli = FlaskGroup(create_app=_create_app, help="六单 Liudan：岗位匹配与招聘会平台的命令行工具")
+    cli.add_command(setup_command)  # found before the app is built: it writes the key the app needs
     cli.main(prog_name="liudan")
+
+
+def _create_app() -> Flask:
+    from webapp import create_app
+    from webapp.secret_key import SecretKeyMissing
+
+    try:
+        return create_app()
+    except SecretKeyMissing as err:
+        raise click.ClickException(str(err)) from None
 
 
 def register(app: Flask) -> None:
@@ -49,9 +58,21 @@ def sync_regions_command() -> None:
 
 @click.command("setup")
 @click.option("--demo/--no-demo", default=True, help="Load the Puyang demo when the database is empty.")
-@with_appcontext
-def setup_command(demo: bool) -> None:
-    """Build or upgrade the database, load the region tree and (when empty) the Puyang demo."""
+@click.pass_context
+def setup_command(ctx: click.Context, demo: bool) -> None:
+    """Write instance/secret_key (unless SECRET_KEY is set), build or upgrade the database, load the region tree
+    and (when empty) the Puyang demo."""
+    from webapp.secret_key import write_key_file
+
+    written = write_key_file()
+    if written is not None:
+        click.echo(f"已生成密钥文件：{written}（仅本机账号可读；生产环境也可改用环境变量 SECRET_KEY）")
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        _setup(demo)
+
+
+def _setup(demo: bool) -> None:
     from webapp.models import User
     from webapp.services.reference import sync_regions
 

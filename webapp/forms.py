@@ -10,14 +10,15 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 
-from webapp.errors import DomainError
+from webapp.errors import DomainError, ValidationError
 from webapp.services import reference
-from webapp.services.validation import mask_id_number, mask_phone
+from webapp.services.validation import MAX_ID, FieldError, mask_id_number, mask_phone, parse_id_list
 from webapp.services.workers import age_on
 
 WORKER_STATUS_LABELS = {
@@ -138,3 +139,45 @@ def ui_context() -> dict[str, Any]:
         "mask_id_number": mask_id_number,
         "mask_phone": mask_phone,
     }
+
+
+# --- numbers of a page's query string and forms ---------------------------------------------------------------
+
+#: The last page a list may be asked for (as the API's ``page``).
+MAX_PAGE = 1_000_000
+
+
+def query_int(
+    name: str, *, default: int | None = None, minimum: int = 1, maximum: int = MAX_ID
+) -> int | None:
+    """An integer of the page's query string. Missing, not a number or below ``minimum``: ``default`` (pages
+    ignore a filter that makes no sense); above ``maximum``: 400 naming the parameter, before the number can
+    overflow a database column or an OFFSET."""
+    raw = (request.args.get(name) or "").strip()
+    digits = raw[1:] if raw.startswith("-") else raw
+    if not digits.isascii() or not digits.isdigit():
+        return default
+    if raw.startswith("-"):
+        return default
+    if len(digits.lstrip("0")) > len(str(maximum)) or int(digits) > maximum:
+        raise DomainError("查询参数有误", fields={name: f"不能大于{maximum}"})
+    value = int(digits)
+    return value if value >= minimum else default
+
+
+def page_number() -> int:
+    """``?page=`` of a list page: 1 when missing or nonsense, 400 naming ``page`` beyond :data:`MAX_PAGE`."""
+    return query_int("page", default=1, maximum=MAX_PAGE) or 1
+
+
+def parse_form_ids(values: list[str], name: str, *, max_items: int = 500) -> list[int]:
+    """Ids posted by a form (check boxes), bounded and checked: 422 naming the field ``name``."""
+    try:
+        return parse_id_list(values, max_items=max_items)
+    except FieldError as err:
+        raise ValidationError("提交的数据有误，请按提示修改", fields={name: str(err)}) from None
+
+
+def form_ids(name: str, *, max_items: int = 500) -> list[int]:
+    """The ids the form posts under ``name``."""
+    return parse_form_ids(request.form.getlist(name), name, max_items=max_items)

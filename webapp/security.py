@@ -12,6 +12,12 @@
   ``X-Frame-Options: DENY`` with ``frame-ancestors 'none'``, a Referrer-Policy, a Permissions-Policy,
   HSTS only when the request came over HTTPS, and ``Cache-Control: no-store`` on every ``/api/`` response and
   on every page shown to a logged-in user (personal data must not stay in shared or back-button caches);
+- request size limits: every body is capped by ``MAX_CONTENT_LENGTH`` (small: forms and JSON), and only
+  views marked :func:`accepts_upload` take up to ``UPLOAD_MAX_CONTENT_LENGTH`` (413 beyond, before parsing);
+- hostile input refused before any view runs (:func:`refuse_unsafe_input`): path ids beyond the database's
+  integer range answer 404 naming the id; a text with NUL, another control character or a lone surrogate in
+  the query string, the path or a form answers 400/422 naming the field; a field repeated more than
+  ``MAX_VALUES_PER_FIELD`` times answers 422 (JSON bodies get the same checks in ``webapp.api.params``);
 - Flask-Login signal handlers that open a ``LoginSession`` row on login (its random id goes into the session
   cookie, see ``webapp.services.sessions``) and revoke it on logout, so a copied cookie replayed after logout
   is refused.
@@ -21,16 +27,27 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
+from flask import Request as FlaskRequest
 from flask_login import current_user, user_logged_in, user_logged_out
+from werkzeug.datastructures import MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
+from webapp.errors import DomainError, NotFound, ValidationError
 from webapp.extensions import db
 from webapp.services.throttle import TooManyAttempts
+from webapp.services.validation import MAX_ID, unsafe_text_reason
+
+F = TypeVar("F", bound=Callable[..., Any])
+_UPLOAD_ATTR = "_accepts_upload"
+#: A form or query field may repeat (check boxes) at most this often; more is a flood, not a form.
+MAX_VALUES_PER_FIELD = 1000
 
 STATIC_ENDPOINTS = ("static", "bootstrap.static")
 
@@ -43,6 +60,13 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def install_request_limits(app: Flask) -> None:
+    """Called by ``create_app`` before any blueprint adds its routes (the ``int`` converter is read then)."""
+    app.request_class = LimitedRequest
+    app.url_map.converters["int"] = RowIdConverter
+    app.url_value_preprocessor(refuse_ids_out_of_range)
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or os.environ.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
@@ -50,6 +74,7 @@ def init_app(app: Flask) -> None:
         # come from X-Forwarded-For/-Proto. Never set it without a proxy: clients could forge those headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.before_request(refuse_unsafe_input)
     app.before_request(_remember_login_sid)
     app.after_request(security_headers)
     user_logged_in.connect(_on_login, app)
@@ -66,6 +91,101 @@ def _too_many_attempts(err: TooManyAttempts) -> tuple[Any, int, dict[str, str]]:
         return jsonify(err.to_dict()), err.status, headers
     page = render_template("error.html", status=err.status, message=err.message, fields=err.fields)
     return page, err.status, headers
+
+
+# --- request limits and hostile input -----------------------------------------------------------------------
+
+
+def accepts_upload(view: F) -> F:
+    """Mark a view that receives a file: its body may reach ``UPLOAD_MAX_CONTENT_LENGTH``."""
+    setattr(view, _UPLOAD_ATTR, True)
+    return view
+
+
+class LimitedRequest(FlaskRequest):
+    """A request whose body limit depends on the view it reached (see :func:`accepts_upload`)."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return None
+        config = current_app.config
+        view = current_app.view_functions.get(self.endpoint or "") if self.url_rule is not None else None
+        if view is not None and getattr(view, _UPLOAD_ATTR, False):
+            return int(config["UPLOAD_MAX_CONTENT_LENGTH"])
+        return int(config["MAX_CONTENT_LENGTH"])
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+class _OutOfRange(int):
+    """A path number outside its route's range: kept (not a failed match, which could meet another route's
+    405) so that :func:`refuse_ids_out_of_range` answers 404 naming the argument."""
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` of every route. A number beyond ``MAX_ID`` or the rule's ``min``/``max`` becomes an
+    :class:`_OutOfRange` (digits too many for any id are never even converted)."""
+
+    def to_python(self, value: str) -> Any:
+        if len(value) > len(str(MAX_ID)):
+            return _OutOfRange(MAX_ID + 1)
+        number = int(value)
+        low = 0 if self.min is None else self.min
+        high = MAX_ID if self.max is None else min(self.max, MAX_ID)
+        if not low <= number <= high:
+            return _OutOfRange(number)
+        return number
+
+
+def refuse_ids_out_of_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A path id outside the INTEGER range (or its route's) names no row: 404 naming the argument, never a
+    database error."""
+    for name, value in (values or {}).items():
+        if isinstance(value, _OutOfRange):
+            raise NotFound(fields={name: f"编号超出范围（应为 1 到 {MAX_ID}）"})
+
+
+def _unsafe_fields(values: MultiDict[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in values:
+        field_name = name if unsafe_text_reason(name) is None else repr(name)[1:-1]
+        items = values.getlist(name)
+        if len(items) > MAX_VALUES_PER_FIELD:
+            errors[field_name] = f"最多{MAX_VALUES_PER_FIELD}项（当前{len(items)}项）"
+            continue
+        reason = unsafe_text_reason(name) or next(
+            (r for r in map(unsafe_text_reason, items) if r is not None), None
+        )
+        if reason is not None:
+            errors[field_name] = reason
+    return errors
+
+
+def refuse_unsafe_input() -> None:
+    """``before_request``: NUL, control characters, lone surrogates and floods of values in the path, the query
+    string or a form are refused naming the field, before a view or the database sees them."""
+    path_errors = {
+        name: reason
+        for name, value in (request.view_args or {}).items()
+        if isinstance(value, str) and (reason := unsafe_text_reason(value)) is not None
+    }
+    if path_errors:
+        raise NotFound(fields=path_errors)
+    query_errors = _unsafe_fields(request.args)
+    if query_errors:
+        raise DomainError("查询参数有误", fields=query_errors)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        form_errors = _unsafe_fields(request.form)
+        if form_errors:
+            raise ValidationError("提交的数据有误，请按提示修改", fields=form_errors)
 
 
 def csp_nonce() -> str:

@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import platform
+import secrets
 import signal
 import socket
 import statistics
@@ -41,7 +42,7 @@ BIN = ROOT / ".venv" / "bin"
 RESULTS = Path(__file__).resolve().parent / "results.json"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 HOST = "127.0.0.1"
-DEMO_PASSWORD = "liudan-demo"
+DEMO_PASSWORD = "chunfeng-demo-2026"
 REQUEST_TIMEOUT = 10.0
 COLD_TIMEOUT = 900.0
 MAX_REQUESTS_PER_STEP = 5000
@@ -324,7 +325,7 @@ def main() -> int:
         "steps": [],
     }
     with scratch_database() as url:
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-run", "FLASK_DEBUG": "0"}
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "FLASK_DEBUG": "0"}
         report["setup_s"] = round(liudan(env, "setup", "--no-demo"), 1)
         report["demo_load_s"] = round(
             liudan(

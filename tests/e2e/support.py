@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
 ]
 AXE = HERE / "vendor" / "axe.min.js"
 SCREENSHOTS = HERE / "screenshots"
-DEMO_PASSWORD = "liudan-demo"
+DEMO_PASSWORD = "chunfeng-demo-2026"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 PHONE = {"width": 390, "height": 844}
 

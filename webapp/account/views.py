@@ -11,7 +11,7 @@ from webapp.account import bp
 from webapp.account.forms import ActionForm, PasswordForm
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, show_errors
+from webapp.forms import csrf_failed, page_number, show_errors
 from webapp.security import client_ip
 from webapp.services import sessions
 from webapp.services.scope import Actor
@@ -73,7 +73,7 @@ def logout_everywhere() -> Response:
 @login_required
 def users() -> str:
     q = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     result = sessions.list_users(db.session, _actor(), q=q, page=page, per_page=PER_PAGE)
     return render_template("account/users.html", page=result, q=q, form=ActionForm())
 

@@ -14,7 +14,14 @@ from typing import Any
 from flask import request
 
 from webapp.errors import DomainError, ValidationError
-from webapp.services.validation import FieldError, parse_bool, parse_int, parse_region, reject_unknown
+from webapp.services.validation import (
+    FieldError,
+    parse_bool,
+    parse_int,
+    parse_region,
+    reject_unknown,
+    unsafe_text_reason,
+)
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
@@ -32,7 +39,31 @@ def json_object() -> dict[str, Any]:
         raise DomainError("请求体不是有效的 JSON") from None
     if not isinstance(data, dict):
         raise DomainError("请求体必须是 JSON 对象（{...}）")
+    errors = unsafe_json_fields(data)
+    if errors:
+        raise ValidationError("提交的数据有误，请按提示修改", fields=errors)
     return data
+
+
+def unsafe_json_fields(data: dict[str, Any]) -> dict[str, str]:
+    """Top-level fields holding, at any depth, a text with NUL, a control character or a lone surrogate
+    (``"\\ud800"`` parses to one): they would fail in the database instead of being refused here."""
+    errors: dict[str, str] = {}
+    for name, value in data.items():
+        stack: list[Any] = [name, value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                reason = unsafe_text_reason(item)
+                if reason is not None:
+                    errors[name if unsafe_text_reason(name) is None else repr(name)[1:-1]] = reason
+                    break
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                for key, inner in item.items():
+                    stack.extend((key, inner))
+    return errors
 
 
 def credentials(data: dict[str, Any]) -> tuple[str, str]:

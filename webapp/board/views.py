@@ -15,7 +15,7 @@ from webapp.board import bp
 from webapp.board.forms import ActionForm, RejectForm, SignupForm
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, query_int, show_errors, ui_context
 from webapp.services import board, reference, signup
 from webapp.services.scope import Actor
 from webapp.services.signup import SIGNUP_FIELDS, TooManyRequests
@@ -35,14 +35,10 @@ FIELD_LABELS = {
 }
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _job_filters() -> dict[str, Any]:
     """The board's filters from the query string; a value that makes no sense is ignored, never an error."""
     args = request.args
-    wage = args.get("wage", type=int)
+    wage = query_int("wage", maximum=1_000_000)
     region = args.get("region_code", "").strip()
     route = args.get("route", "").strip()
     scope = args.get("scope", "").strip()
@@ -76,7 +72,7 @@ def index() -> str:
         wage=filters["wage"],
         route=filters["route"] or None,
         scope=filters["scope"] or None,
-        page=_page_number(),
+        page=page_number(),
     )
     return render_template("board/index.html", page=page, filters=filters, tab="jobs", **_board_context())
 
@@ -89,7 +85,7 @@ def courses() -> str:
         q=filters["q"],
         occupation=filters["occupation"] or None,
         region_code=filters["region_code"] or None,
-        page=_page_number(),
+        page=page_number(),
     )
     return render_template(
         "board/courses.html", page=page, filters=filters, tab="courses", **_board_context()
@@ -175,7 +171,7 @@ def signup_done() -> str:
 @login_required
 def signups() -> str:
     actor = Actor.of(current_user)
-    page = signup.list_pending(db.session, actor, page=_page_number(), per_page=20)
+    page = signup.list_pending(db.session, actor, page=page_number(), per_page=20)
     rows = [
         (r, signup.request_summary(r), signup.changes(r) if r.kind == "update" else []) for r in page.items
     ]

@@ -14,7 +14,8 @@ from webapp.cooperation.forms import AgreementForm
 from webapp.downloads import xlsx_response
 from webapp.errors import DomainError, ValidationError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_ids, form_values, page_number, show_errors, ui_context
+from webapp.security import accepts_upload
 from webapp.services import cooperation, reference
 from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected
 from webapp.services.scope import Actor
@@ -45,7 +46,7 @@ def _regions() -> list[tuple[str, str]]:
 @bp.route("/")
 @login_required
 def index() -> str:
-    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
+    page_no = page_number()
     page = cooperation.list_agreements(db.session, _actor(), page=page_no, per_page=20)
     return render_template("cooperation/index.html", page=page)
 
@@ -136,6 +137,7 @@ def template(agreement_id: int) -> Response:
 
 
 @bp.post("/<int:agreement_id>/import")
+@accepts_upload
 @login_required
 def import_posts(agreement_id: int) -> tuple[str, int] | Response:
     upload = request.files.get("file")
@@ -143,7 +145,7 @@ def import_posts(agreement_id: int) -> tuple[str, int] | Response:
         flash(_("请选择要上传的 Excel 文件"), "danger")
         return redirect(url_for(".detail", agreement_id=agreement_id))
     try:
-        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.read())
+        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.stream)
     except ImportRejected as err:
         return _detail(agreement_id, import_errors=err, status=err.status)
     except ValidationError as err:
@@ -279,7 +281,7 @@ def dispatch(batch_id: int) -> Response:
 @bp.post("/batches/<int:batch_id>/arrival")
 @login_required
 def arrival(batch_id: int) -> Response:
-    ids = [int(x) for x in request.form.getlist("worker_ids") if x.isdigit()]
+    ids = form_ids("worker_ids")
     try:
         cooperation.confirm_arrival(
             db.session, _actor(), batch_id, worker_ids=ids or None, arrived_on=request.form.get("arrived_on")

@@ -11,7 +11,7 @@ from webapp.employers import bp
 from webapp.employers.forms import EmployerForm
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
 from webapp.services import employers, job_orders, reference
 from webapp.services.employers import EMPLOYER_FIELDS
 from webapp.services.scope import Actor
@@ -29,15 +29,11 @@ def _staff() -> Actor:
     return actor
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 @bp.route("/")
 @login_required
 def index() -> str:
     q = request.args.get("q", "").strip()
-    page = employers.list_employers(db.session, _staff(), q=q, page=_page_number(), per_page=PER_PAGE)
+    page = employers.list_employers(db.session, _staff(), q=q, page=page_number(), per_page=PER_PAGE)
     return render_template("employers/index.html", page=page, q=q)
 
 
@@ -47,7 +43,7 @@ def detail(employer_id: int) -> str:
     actor = _staff()
     employer = employers.get_employer(db.session, actor, employer_id)
     orders = job_orders.list_job_orders(
-        db.session, actor, employer_id=employer.id, page=_page_number(), per_page=ORDERS_PER_PAGE
+        db.session, actor, employer_id=employer.id, page=page_number(), per_page=ORDERS_PER_PAGE
     )
     return render_template("employers/detail.html", employer=employer, orders=orders)
 

@@ -25,7 +25,7 @@ from webapp.extensions import db
 from webapp.fairs import bp
 from webapp.fairs.charts import grouped_bars
 from webapp.fairs.forms import FAIR_STATUS_LABELS, FairForm
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_ids, form_values, page_number, query_int, show_errors, ui_context
 from webapp.services import fairs, reference, shortlists
 from webapp.services.fairs import ANSWER_LABELS, OUTCOME_LABELS, REPORT_COLUMNS, REPORT_LABELS
 from webapp.services.scope import Actor
@@ -72,7 +72,7 @@ def _flash_error(err: DomainError) -> None:
 @bp.route("/")
 @login_required
 def index() -> str:
-    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
+    page_no = page_number()
     upcoming = request.args.get("upcoming") == "1"
     page = fairs.list_fairs(db.session, _actor(), upcoming=upcoming, page=page_no, per_page=PER_PAGE)
     return render_template("fairs/index.html", page=page, upcoming=upcoming)
@@ -361,7 +361,7 @@ def _qr(url: str) -> Markup:
 @login_required
 def letters(fair_id: int) -> Response:
     village = request.args.get("village", "").strip() or None
-    worker_id = request.args.get("worker", type=int)
+    worker_id = query_int("worker")
     fair, found = fairs.invitation_letters(
         db.session, _actor(), fair_id, _secret(), village_code=village, worker_id=worker_id
     )
@@ -482,7 +482,7 @@ def booth_page(fair_id: int, job_order_id: int) -> str:
 @bp.post("/<int:fair_id>/booths/<int:job_order_id>/outcome")
 @login_required
 def outcome(fair_id: int, job_order_id: int) -> Response:
-    worker_id = request.form.get("worker_id", type=int) or 0
+    worker_id = next(iter(form_ids("worker_id")), 0)
     try:
         fairs.record_outcome(
             db.session, _actor(), fair_id, job_order_id, worker_id, request.form.get("outcome")

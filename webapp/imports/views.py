@@ -23,6 +23,7 @@ from webapp.imports.forms import (
     LedgerForm,
     UploadForm,
 )
+from webapp.security import accepts_upload
 from webapp.services import imports, ledgers, reference
 from webapp.services.scope import Actor
 
@@ -63,6 +64,7 @@ def index() -> tuple[str, int]:
 
 
 @bp.route("/import", methods=["POST"])
+@accepts_upload
 @login_required
 def upload() -> tuple[str, int] | Response:
     actor = _actor()

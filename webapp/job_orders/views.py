@@ -11,7 +11,15 @@ from werkzeug.wrappers import Response
 
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import COMPONENT_LABELS, csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import (
+    COMPONENT_LABELS,
+    csrf_failed,
+    form_values,
+    page_number,
+    query_int,
+    show_errors,
+    ui_context,
+)
 from webapp.job_orders import bp
 from webapp.job_orders.forms import JobOrderForm
 from webapp.models import JobOrder
@@ -27,10 +35,6 @@ bp.context_processor(ui_context)
 
 def _actor() -> Actor:
     return Actor.of(current_user)
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _pick_lists() -> dict[str, Any]:
@@ -69,7 +73,7 @@ def index() -> str:
         status=filters["status"] or None,
         occupation=filters["occupation"] or None,
         region_code=filters["region_code"] or None,
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template("job_orders/index.html", page=page, filters=filters, **_pick_lists())
@@ -130,7 +134,7 @@ def edit(order_id: int) -> tuple[str, int] | Response:
 @login_required
 def matches(order_id: int) -> str:
     actor = _actor()
-    limit = min(max(request.args.get("limit", MATCH_LIMIT, type=int) or MATCH_LIMIT, 1), _limit_max())
+    limit = min(query_int("limit", default=MATCH_LIMIT, maximum=1_000_000) or MATCH_LIMIT, _limit_max())
     order, candidates = matching.candidates_for_order(db.session, actor, order_id, limit=limit)
     shown = {name for c in candidates for name in c.breakdown}
     components = [name for name in COMPONENT_LABELS if name in shown]

@@ -32,6 +32,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def utc_iso(value: datetime | None) -> str | None:
+    """A stored (naive, UTC) time as RFC 3339, as the API documents ``date-time``: ``2026-12-02T13:33:22Z``."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 ROLES = ("admin", "staff", "employer", "trainer")
 JOB_ORDER_STATUSES = ("open", "filled", "closed", "expired")
 MATCH_STATES = ("proposed", "invited", "attended", "interviewed", "offered", "hired", "declined")

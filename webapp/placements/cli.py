@@ -16,7 +16,11 @@ from webapp.services.validation import FieldError, parse_region
 @click.option(
     "--region", "region_code", required=True, help="Create for the villages at or below this region."
 )
-@click.option("--password", required=True, help="The initial password of every new account (8+ characters).")
+@click.option(
+    "--password",
+    required=True,
+    help="The initial password of every new account (10+ characters, hard to guess).",
+)
 @click.option("--prefix", default="xgy", show_default=True, help="Usernames are <prefix><village code>.")
 @with_appcontext
 def coordinators_command(region_code: str, password: str, prefix: str) -> None:
@@ -29,5 +33,5 @@ def coordinators_command(region_code: str, password: str, prefix: str) -> None:
     except FieldError as err:
         raise click.BadParameter(str(err), param_hint="--region") from None
     except DomainError as err:
-        raise click.ClickException(err.message) from None
+        raise click.ClickException("；".join([err.message, *err.fields.values()])) from None
     click.echo(f"已创建 {len(created)} 个村级协管员账号" + (f"：{created[0].username} …" if created else ""))

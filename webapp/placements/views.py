@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
 from webapp.placements import bp
 from webapp.placements.forms import (
     OUTCOME_LABELS,
@@ -59,10 +59,6 @@ def _actor() -> Actor:
     return actor
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _arg_date(name: str) -> date | None:
     try:
         return parse_date(request.args.get(name, "").strip() or None)
@@ -100,7 +96,7 @@ def index() -> str:
         date_from=_arg_date("from"),
         date_to=_arg_date("to"),
         q=filters["q"][:64],
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     visits = followups.open_visit_counts(db.session, [p.id for p in page.items], today=date.today())
@@ -175,7 +171,7 @@ def visits() -> str:
         state="open" if mine else tab,
         assignee_id=actor.user_id if mine else None,
         region_code=_arg_region(),
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     reminder = followups.latest_reminder(db.session, actor.user_id) if actor.user_id else None

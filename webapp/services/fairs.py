@@ -44,6 +44,7 @@ from webapp.models import (
     Match,
     ShortlistEntry,
     Worker,
+    utc_iso,
     utcnow,
 )
 from webapp.services import audit, reference, transaction
@@ -57,6 +58,7 @@ from webapp.services.validation import (
     parse_bool,
     parse_choice,
     parse_date,
+    parse_id_list,
     parse_id_number,
     parse_region,
     parse_text,
@@ -270,7 +272,7 @@ def fair_to_dict(session: Session, fair: Fair) -> dict[str, Any]:
         "region_name": reference.region_name(fair.region_code, full=True),
         "description": fair.description,
         "status": fair.status,
-        "shortlisted_at": fair.shortlisted_at.isoformat() if fair.shortlisted_at else None,
+        "shortlisted_at": utc_iso(fair.shortlisted_at),
         "job_orders": [fair_order_to_dict(o, booths) for o in fair_orders(session, fair.id)],
     }
 
@@ -292,17 +294,7 @@ def parse_order_ids(raw: Any) -> list[int]:
     """A non-empty list of job-order ids (integers ≥ 1), duplicates dropped, order kept."""
     if not isinstance(raw, list) or not raw:
         raise FieldError("应为非空的岗位编号列表")
-    if len(raw) > MAX_ORDERS_PER_CALL:
-        raise FieldError(f"一次最多{MAX_ORDERS_PER_CALL}个岗位")
-    out: list[int] = []
-    for item in raw:
-        if isinstance(item, str) and item.strip().isdigit():
-            item = int(item.strip())
-        if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= 2_147_483_647:
-            raise FieldError(f"无效的岗位编号：{item!r}")
-        if item not in out:
-            out.append(item)
-    return out
+    return parse_id_list(raw, max_items=MAX_ORDERS_PER_CALL, label="岗位编号")
 
 
 def _orders_by_ids(

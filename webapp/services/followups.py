@@ -33,6 +33,7 @@ from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from webapp.models import Placement, User, Worker, utcnow
 from webapp.models.followups import FOLLOW_UP_OUTCOMES, FollowUp, FollowUpReminder
 from webapp.services import audit, reference, transaction
+from webapp.services.passwords import check_password_strength
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
@@ -533,8 +534,7 @@ def create_village_coordinators(
     """
     if not actor.is_admin:
         raise Forbidden("仅管理员可以批量创建协管员账号")
-    if len(password) < 8:
-        raise ValidationError("密码至少8位", fields={"password": "密码至少8位"})
+    check_password_strength(password, user_inputs=[prefix, region_code, reference.region_name(region_code)])
     villages = [
         code
         for code, _name in reference.region_options(region_code)

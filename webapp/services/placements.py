@@ -20,6 +20,7 @@ from webapp.services.validation import (
     parse_date,
     parse_int,
     parse_region,
+    parse_row_id,
     parse_text,
     reject_unknown,
 )
@@ -41,9 +42,9 @@ def _validate(data: Mapping[str, Any]) -> dict[str, Any]:
     reject_unknown(data, PLACEMENT_FIELDS)
     c = Collector()
     out: dict[str, Any] = {
-        "worker_id": c.field("worker_id", parse_int, data.get("worker_id"), required=True, minimum=1),
-        "job_order_id": c.field("job_order_id", parse_int, data.get("job_order_id"), minimum=1),
-        "employer_id": c.field("employer_id", parse_int, data.get("employer_id"), minimum=1),
+        "worker_id": c.field("worker_id", parse_row_id, data.get("worker_id"), required=True),
+        "job_order_id": c.field("job_order_id", parse_row_id, data.get("job_order_id")),
+        "employer_id": c.field("employer_id", parse_row_id, data.get("employer_id")),
         "employer_name": c.field("employer_name", parse_text, data.get("employer_name"), required=False),
         "wage": c.field("wage", parse_int, data.get("wage"), minimum=0, maximum=200000),
         "start_date": c.field("start_date", parse_date, data.get("start_date")) or date.today(),

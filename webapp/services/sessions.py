@@ -22,10 +22,11 @@ from webapp.errors import Forbidden, NotFound, Unauthorized, ValidationError
 from webapp.models import ROLES, User, utcnow
 from webapp.models.security import LoginSession
 from webapp.services import audit, throttle, transaction
+from webapp.services.passwords import MIN_LENGTH, check_password_strength, user_words
 from webapp.services.scope import Actor
 from webapp.services.workers import Page
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 def _hash(sid: str) -> str:
@@ -99,6 +100,11 @@ def check_new_password(user: User, new: str, confirm: str) -> dict[str, str]:
         errors["new_password"] = "新密码不能包含用户名"
     elif user.check_password(new):
         errors["new_password"] = "新密码不能与当前密码相同"
+    else:
+        try:
+            check_password_strength(new, user_inputs=user_words(user))
+        except ValidationError as err:
+            errors["new_password"] = err.fields["password"]
     if not errors and new != confirm:
         errors["confirm_password"] = "两次输入的新密码不一致"
     return errors

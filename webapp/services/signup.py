@@ -4,9 +4,9 @@ A sign-up (name, ID number, phone, village, what the person can do and wants to 
 or a course of the board) is keyed by the ID number and never duplicates a worker:
 
 - a new ID number creates a worker marked "to be verified" (``verified=False``; the engine does not match them);
-- the ID number of a worker still to be verified refreshes that worker (it is the person's own, unconfirmed data);
-- the ID number of a staff-verified worker changes nothing: the submission is kept as a ``SignupRequest`` of kind
-  "update" and staff apply it by confirming.
+- a known ID number (of a verified worker, or of one still to be verified) changes nothing: anyone can type an
+  ID number, so the submission is kept as a ``SignupRequest`` of kind "update" and staff apply it by confirming
+  (the first sign-up's data stays until then).
 
 Either way a request waits for the staff of the person's region, who confirm or reject it. The public answer is
 the same in every case, so the form never reveals whether an ID number is registered.
@@ -231,16 +231,8 @@ def submit_signup(
             session.add(worker)
             session.flush()
             kind, region = "new", payload["region_code"]
-        elif not worker.verified:
-            worker.name, worker.phone = payload["name"], payload["phone"]
-            worker.region_code = payload["region_code"]
-            worker.mobility = payload.get("mobility", worker.mobility)
-            worker.skills = _merge(worker.skills, payload["skills"])
-            worker.desired_training = _merge(worker.desired_training, payload["desired_training"])
-            worker.desired_occupations = _merge(worker.desired_occupations, payload["desired_occupations"])
-            kind, region = "new", payload["region_code"]
         else:
-            kind, region = "update", worker.region_code  # the staff who verified the data decide
+            kind, region = "update", worker.region_code  # the staff of the person's recorded village decide
         request = SignupRequest(
             worker_id=worker.id,
             kind=kind,
@@ -342,8 +334,8 @@ def changes(request: SignupRequest) -> list[Change]:
 
 
 def confirm(session: Session, actor: Actor, request_id: int) -> Worker:
-    """Confirm a sign-up: a worker to be verified becomes verified (and is matched from now on); an "update"
-    request applies the submitted data to the verified worker."""
+    """Confirm a sign-up: an "update" request applies the submitted data to the worker, and a worker still to
+    be verified becomes verified (and is matched from now on), settling their other pending "new" sign-ups."""
     request = get_request(session, actor, request_id)
     if request.status != "pending":
         raise Conflict("该报名已处理")
@@ -363,7 +355,7 @@ def confirm(session: Session, actor: Actor, request_id: int) -> Worker:
                 if after != before:
                     setattr(worker, name, after)
                     applied.append(name)
-        elif not worker.verified:
+        if not worker.verified:
             worker.verified = True
             applied.append("verified")
             # the person's other sign-ups that refreshed the same unverified record are settled with it

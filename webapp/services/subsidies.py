@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import config
 from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
-from webapp.models import Placement, utcnow
+from webapp.models import Placement, utc_iso, utcnow
 from webapp.models.training import (
     BudgetLine,
     Course,
@@ -369,9 +369,9 @@ def claim_to_dict(claim: SubsidyClaim) -> dict[str, Any]:
         "employed_within_days": int(claim.rule.get("employed_within_days", 0)),
         "budget_line_id": claim.budget_line_id,
         "return_reason": claim.return_reason,
-        "submitted_at": claim.submitted_at.isoformat(timespec="seconds"),
-        "decided_at": claim.decided_at.isoformat(timespec="seconds") if claim.decided_at else None,
-        "paid_at": claim.paid_at.isoformat(timespec="seconds") if claim.paid_at else None,
+        "submitted_at": utc_iso(claim.submitted_at),
+        "decided_at": utc_iso(claim.decided_at),
+        "paid_at": utc_iso(claim.paid_at),
         "worker_ids": [line.worker_id for line in claim.lines],
     }
 

@@ -48,6 +48,7 @@ from webapp.services.validation import (
     mask_id_number,
     mask_phone,
     parse_date,
+    parse_id_list,
     parse_int,
     parse_region,
     parse_text,
@@ -303,16 +304,8 @@ def _parse_ids(raw: Any) -> list[int]:
     if raw is None or raw == "":
         return []
     items = raw if isinstance(raw, list | tuple) else str(raw).replace("，", ",").split(",")
-    out: list[int] = []
-    for item in items:
-        if isinstance(item, str) and not item.strip():
-            continue
-        value = parse_int(item, minimum=1, maximum=2_147_483_647)
-        if value is not None and value not in out:
-            out.append(value)
-    if len(out) > 50:
-        raise FieldError("最多关联50个岗位")
-    return out
+    items = [item for item in items if not (isinstance(item, str) and not item.strip())]
+    return parse_id_list(items, max_items=50, label="岗位")
 
 
 def _validate_course(

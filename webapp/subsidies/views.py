@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from webapp.downloads import xlsx_response
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
 from webapp.models.training import CLAIM_STATUSES
 from webapp.services import reference, subsidies
 from webapp.services.scope import Actor
@@ -51,18 +51,12 @@ def _actor() -> Actor:
     return Actor.of(current_user)
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 @bp.route("/")
 @login_required
 def index() -> str:
     status = request.args.get("status", "").strip()
     status = status if status in CLAIM_STATUSES else ""
-    page = subsidies.list_claims(
-        db.session, _actor(), status=status or None, page=_page_number(), per_page=20
-    )
+    page = subsidies.list_claims(db.session, _actor(), status=status or None, page=page_number(), per_page=20)
     return render_template("subsidies/index.html", page=page, filters={"status": status})
 
 

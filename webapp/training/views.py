@@ -14,9 +14,17 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from webapp.downloads import xlsx_response
-from webapp.errors import DomainError, Forbidden, ValidationError
+from webapp.errors import DomainError, Forbidden
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import (
+    csrf_failed,
+    form_ids,
+    form_values,
+    page_number,
+    parse_form_ids,
+    show_errors,
+    ui_context,
+)
 from webapp.models.training import COURSE_STATUSES
 from webapp.services import reference, training
 from webapp.services.scope import Actor
@@ -67,10 +75,6 @@ def _actor() -> Actor:
     return Actor.of(current_user)
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _region_arg() -> str:
     code = request.args.get("region_code", "").strip()
     return code if code in reference.region_names() else ""
@@ -79,15 +83,6 @@ def _region_arg() -> str:
 def _occupation_arg() -> str:
     text = request.args.get("occupation", "").strip()[:64]
     return (reference.taxonomy().resolve(text) or "") if text else ""
-
-
-def _ids(values: list[str], name: str) -> list[int]:
-    out = []
-    for value in values:
-        if not value.strip().isdigit() or len(value.strip()) > 10:
-            raise ValidationError("提交的数据有误", fields={name: f"无效的编号：{value[:20]}"})
-        out.append(int(value))
-    return out
 
 
 # --- needs -----------------------------------------------------------------------------------------------------
@@ -107,7 +102,7 @@ def needs() -> str:
     overview = training.needs_overview(
         db.session, actor, region_code=region or None, occupation=occupation or None
     )
-    number = _page_number()
+    number = page_number()
     items = overview.needs[(number - 1) * NEEDS_PER_PAGE : number * NEEDS_PER_PAGE]
     page = Page(items, len(overview.needs), number, NEEDS_PER_PAGE)
     return render_template(
@@ -134,7 +129,7 @@ def courses() -> str:
         _actor(),
         status=status or None,
         occupation=_occupation_arg() or None,
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template(
@@ -172,7 +167,9 @@ def create_course() -> tuple[str, int] | Response:
             form.occupation.data = reference.occupation_name(code)
             form.title.data = _("%(name)s订单式培训班", name=reference.occupation_name(code))
             form.certificate_name.data = training.default_certificate(code)
-        form.job_order_ids.data = [v for v in request.args.getlist("job_order_id") if v.isdigit()]
+        form.job_order_ids.data = [
+            str(v) for v in parse_form_ids(request.args.getlist("job_order_id"), "job_order_id", max_items=50)
+        ]
     code = reference.taxonomy().resolve(form.occupation.data or "") if form.occupation.data else None
     status = 200
     if form.validate_on_submit():
@@ -241,7 +238,7 @@ def proposals(course_id: int) -> tuple[str, int] | Response:
         picks: dict[int, str] = {}
         for value in request.form.getlist("pick"):
             wid, _sep, source = value.partition(":")
-            picks[_ids([wid], "worker_ids")[0]] = source
+            picks[parse_form_ids([wid], "worker_ids")[0]] = source
         try:
             rows = training.enrol(db.session, actor, course_id, picks)
         except DomainError as err:
@@ -275,7 +272,7 @@ def attendance(course_id: int) -> tuple[str, int] | Response:
     day_text = (request.form.get("day") if form.is_submitted() else request.args.get("day")) or ""
     status = 200
     if form.validate_on_submit():
-        present = _ids(request.form.getlist("present"), "present")
+        present = form_ids("present")
         try:
             n = training.record_attendance(db.session, actor, course_id, day_text, present)
         except DomainError as err:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
 from webapp.models import Worker
 from webapp.services import matching, reference, workers
 from webapp.services.scope import Actor
@@ -31,10 +31,6 @@ bp.context_processor(ui_context)
 
 def _actor() -> Actor:
     return Actor.of(current_user)
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _pick_lists(actor: Actor) -> dict[str, Any]:
@@ -70,7 +66,7 @@ def index() -> str:
         status=filters["status"] or None,
         region_code=filters["region_code"] or None,
         poverty_registered=POVERTY_FILTER.get(filters["poverty"]),
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template("workers/index.html", page=page, filters=filters, **_pick_lists(_actor()))

@@ -22,6 +22,8 @@ def test_creating_village_coordinators(app: Flask, db_session: Session) -> None:
     assert WUCUN not in {u.region_code for u in created}
     assert f"已创建 {len(created)} 个村级协管员账号" in result.output
     short = runner.invoke(args=["coordinators", "--region", WUCUN[:9], "--password", "short"])
-    assert short.exit_code == 1 and "密码至少8位" in short.output
+    assert short.exit_code == 1 and "密码至少10个字符" in short.output
+    weak = runner.invoke(args=["coordinators", "--region", WUCUN[:9], "--password", "password123"])
+    assert weak.exit_code == 1 and "密码太容易被猜到" in weak.output
     unknown = runner.invoke(args=["coordinators", "--region", "999", "--password", "xieguan-2026"])
     assert unknown.exit_code == 2

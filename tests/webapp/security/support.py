@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import IntegerConverter, NumberConverter
 
 from tests.builders import (
     NANLE,
@@ -235,7 +236,7 @@ def placeholder(rule: Rule, name: str) -> Any:
     kind = type(converter).__name__
     if kind == "AnyConverter":
         return sorted(converter.items)[0]
-    if kind in ("IntegerConverter", "NumberConverter", "FloatConverter"):
+    if isinstance(converter, NumberConverter):
         return 1
     if kind == "UUIDConverter":
         return "00000000-0000-0000-0000-000000000000"
@@ -243,7 +244,7 @@ def placeholder(rule: Rule, name: str) -> Any:
 
 
 def int_args(rule: Rule) -> list[str]:
-    return [name for name in rule.arguments if type(rule._converters[name]).__name__ == "IntegerConverter"]
+    return [name for name in rule.arguments if isinstance(rule._converters[name], IntegerConverter)]
 
 
 def urls_for(

@@ -4,6 +4,9 @@ county quotas, families), dispatch creating placements, arrival."""
 from __future__ import annotations
 
 import io
+import re
+import time
+import zipfile
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -11,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,7 @@ import matcher
 from matcher.assign import blocking_pairs
 from tests.builders import PUYANG, make_job_order, make_uscc, make_worker
 from tests.webapp.fairs.bulk import bulk_orders, bulk_workers
+from tests.webapp.services.test_uploads import SHEET, SHEET_HEAD, replace_members
 from webapp.errors import Conflict, ValidationError
 from webapp.models import (
     CooperationCandidate,
@@ -32,6 +36,7 @@ from webapp.models import (
 from webapp.services import cooperation
 from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected, plan_placements
 from webapp.services.scope import Actor
+from webapp.services.uploads import UploadRefused
 
 CITY = Actor(user_id=None, role="staff", region_code=PUYANG)
 JIANGSU = "320000"
@@ -145,6 +150,46 @@ def test_unreadable_or_malformed_files_are_refused(db_session: Session, content:
         cooperation.import_posts(db_session, CITY, ag.id, content)
     text = err.value.message + " ".join(err.value.fields.values())
     assert reason in text
+
+
+def _bomb(dst: zipfile.ZipFile) -> None:
+    """A worksheet that inflates to 50 MB of spaces from a few kilobytes."""
+    with dst.open(SHEET, "w") as member:
+        member.write(SHEET_HEAD + b"<sheetData>")
+        for _ in range(50):
+            member.write(b" " * (1 << 20))
+        member.write(b"</sheetData></worksheet>")
+
+
+def _formula_in_an_optional_column() -> bytes:
+    content = xlsx([post_row(1)])
+    wb = load_workbook(io.BytesIO(content))
+    wb.active["K2"] = '=HYPERLINK("http://evil.example","电焊")'  # 技能要求
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda: replace_members(xlsx([post_row(1)]), {SHEET: _bomb}), "解压后过大|压缩炸弹"),
+        (_formula_in_an_optional_column, "公式"),
+        (lambda: b"PK\x03\x04" + b"\x00" * (20 * 1024 * 1024 + 1), "文件过大"),
+    ],
+    ids=["zip-bomb", "formula", "oversized"],
+)
+def test_post_imports_go_through_the_hardened_upload_reader(
+    db_session: Session, make: Any, reason: str
+) -> None:
+    """The same refusals as /excel/import (webapp/services/uploads.py): before anything is read or written."""
+    ag = agreement(db_session)
+    started = time.perf_counter()
+    with pytest.raises(UploadRefused) as err:
+        cooperation.import_posts(db_session, CITY, ag.id, make())
+    assert time.perf_counter() - started < 3.0
+    assert re.search(reason, err.value.fields["file"])
+    assert db_session.scalar(select(func.count()).select_from(JobOrder)) == 0
 
 
 # --- the placement method -----------------------------------------------------------------------------------

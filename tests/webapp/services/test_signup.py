@@ -68,9 +68,35 @@ def test_the_same_id_number_never_duplicates(db_session: Session) -> None:
         db_session, phone="13700001111", skills="包饺子", id_number=first.worker.id_number.lower()
     )
     assert db_session.scalar(select(func.count(Worker.id))) == 1
-    worker = second.worker
-    assert worker.id == first.worker.id and worker.phone == "13700001111"
-    assert worker.skills == ["做饭", "面点", "包饺子"] and worker.verified is False
+    assert second.worker.id == first.worker.id and second.worker.verified is False
+
+
+def test_a_second_sign_up_for_a_pending_id_number_changes_nothing_but_waits_for_staff(
+    db_session: Session,
+) -> None:
+    """Anyone may type a known ID number: the second sign-up of a person still to be verified must not
+    overwrite the first one's data (name, phone, village); it becomes a change request, as for verified people."""
+    first = submit(db_session)
+    worker = first.worker
+    second = submit(
+        db_session,
+        name="冒名者",
+        phone="13700001111",
+        region_code="410923201002",
+        skills="包饺子",
+        id_number=worker.id_number,
+    )
+    db_session.refresh(worker)
+    assert (worker.name, worker.phone, worker.region_code) == ("张秀花", "13912345678", VILLAGE)
+    assert worker.skills == ["做饭", "面点"] and worker.verified is False
+    assert (second.kind, second.status, second.region_code) == ("update", "pending", VILLAGE)
+    assert [c.field for c in signup.changes(second)] == ["name", "phone", "region_code", "skills"]
+
+    staff = actor(staff_user(db_session, NANLE))
+    signup.reject(db_session, staff, second.id, "非本人提交")
+    signup.confirm(db_session, staff, first.id)
+    db_session.refresh(worker)
+    assert (worker.name, worker.phone, worker.verified) == ("张秀花", "13912345678", True)
 
 
 def test_a_verified_worker_is_not_overwritten_but_a_request_waits_for_staff(db_session: Session) -> None:
@@ -101,15 +127,18 @@ def test_a_verified_worker_is_not_overwritten_but_a_request_waits_for_staff(db_s
     assert worker.desired_occupations == ["焊工"] and worker.mobility == "national"  # left blank: kept
 
 
-def test_confirming_verifies_and_settles_the_persons_other_sign_ups(db_session: Session) -> None:
+def test_confirming_a_change_request_of_a_pending_person_applies_it_and_verifies_them(
+    db_session: Session,
+) -> None:
     first = submit(db_session)
-    second = submit(db_session, skills="擀面")
+    second = submit(db_session, skills="擀面", phone="13700002222")
     staff = actor(staff_user(db_session, NANLE))
     assert signup.pending_count(db_session, staff) == 2
 
     worker = signup.confirm(db_session, staff, second.id)
 
-    assert worker.verified is True
+    assert worker.verified is True and worker.phone == "13700002222"
+    assert worker.skills == ["做饭", "面点", "擀面"]
     db_session.refresh(first)
     assert first.status == "confirmed" and signup.pending_count(db_session, staff) == 0
     with pytest.raises(Conflict):
