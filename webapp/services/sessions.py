@@ -113,6 +113,7 @@ def change_password(
     if not user.check_password(current or ""):
         throttle.record(session, username=user.username, ip=ip, success=False)
         raise Unauthorized("当前密码错误", fields={"current_password": "当前密码错误"})
+    throttle.record(session, username=user.username, ip=ip, success=True)
     errors = check_new_password(user, new or "", confirm or "")
     if errors:
         raise ValidationError("新密码不符合要求", fields=errors)

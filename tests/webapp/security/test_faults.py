@@ -53,6 +53,19 @@ def _collect(processes: list[multiprocessing.process.BaseProcess], results: obje
     return out
 
 
+def _kill_when(child: multiprocessing.process.BaseProcess, event: object, never: str) -> None:
+    """Start ``child``, SIGKILL it as soon as it sets ``event`` (half-way through its work), reap it."""
+    child.start()
+    try:
+        assert event.wait(timeout=WAIT), never  # type: ignore[attr-defined]
+        os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        child.join(timeout=WAIT)
+    finally:
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == -signal.SIGKILL
+
+
 def test_eight_processes_write_to_sqlite_at_once(sqlite_url: str) -> None:
     start, results = SPAWN.Event(), SPAWN.Queue()
     processes = [
@@ -128,15 +141,7 @@ def test_an_import_killed_half_way_leaves_nothing_half_written(
     _roster(path, rows)
     chunk_done = SPAWN.Event()
     child = SPAWN.Process(target=fault_workers.import_then_hang, args=(database_url, str(path), chunk_done))
-    child.start()
-    try:
-        assert chunk_done.wait(timeout=WAIT), "the import never finished its first chunk"
-        os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
-        child.join(timeout=WAIT)
-    finally:
-        if child.is_alive():
-            child.kill()
-    assert child.exitcode == -signal.SIGKILL
+    _kill_when(child, chunk_done, "the import never finished its first chunk")
 
     db_session.expire_all()
     assert db_session.scalar(select(func.count()).select_from(Worker)) == 0  # the chunk written is gone
@@ -146,3 +151,40 @@ def test_an_import_killed_half_way_leaves_nothing_half_written(
     again = imports.import_file(db_session, Actor(None, "admin"), "workers", path)
     assert again.ok and again.created == 0
     assert db_session.scalar(select(func.count()).select_from(Worker)) == rows
+
+
+# --- a scheduler killed mid-job -------------------------------------------------------------------------------
+
+
+def test_a_run_killed_mid_job_is_not_reported_as_success_and_is_retried(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    from webapp import scheduler
+
+    job, tick = "fault_test_killed", datetime(2031, 2, 1, 4, 0)
+    started = SPAWN.Event()
+    child = SPAWN.Process(
+        target=fault_workers.run_job_then_hang, args=(database_url, job, tick.isoformat(), started)
+    )
+    _kill_when(child, started, "the job never started")
+
+    calls: list[str] = []
+
+    def counted(session: Session, *, today: object) -> dict[str, int]:
+        calls.append(str(today))
+        return {"ran": 1}
+
+    scheduler.JOBS[job] = (scheduler.daily(4), counted)
+    try:
+        listed = app.test_cli_runner().invoke(args=["scheduler", "--list"])
+        line = next(ln for ln in listed.output.splitlines() if ln.startswith(job))
+        assert "成功" not in line and "中断" in line, line
+        # the next tick of the scheduler runs the interrupted tick again, once
+        assert scheduler.retry_interrupted(app) == [job]
+        assert scheduler.retry_interrupted(app) == []
+    finally:
+        del scheduler.JOBS[job]
+    assert calls == ["2031-02-01"]
+    db_session.expire_all()
+    run = db_session.scalars(select(SchedulerRun).where(SchedulerRun.job == job)).one()
+    assert run.finished_at is not None and run.error == "" and run.counts == {"ran": 1}
