@@ -188,3 +188,57 @@ def test_a_run_killed_mid_job_is_not_reported_as_success_and_is_retried(
     db_session.expire_all()
     run = db_session.scalars(select(SchedulerRun).where(SchedulerRun.job == job)).one()
     assert run.finished_at is not None and run.error == "" and run.counts == {"ran": 1}
+
+
+# --- races: eight writers at once -----------------------------------------------------------------------------
+
+
+def _at_once(
+    target: object, url: str, headers: dict[str, str], bodies: list[dict[str, object]]
+) -> list[object]:
+    start, results = SPAWN.Event(), SPAWN.Queue()
+    processes = [SPAWN.Process(target=target, args=(url, headers, body, start, results)) for body in bodies]
+    for p in processes:
+        p.start()
+    start.set()
+    return _collect(processes, results, len(bodies))
+
+
+def test_one_id_number_registered_by_eight_writers_at_once_is_one_worker_and_seven_409s(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    from tests.builders import api_token, make_user
+
+    headers = api_token(app.test_client(), make_user(db_session, role="admin", region_code=None))
+    same = fault_workers.worker_data(7, 1)
+    reports = _at_once(fault_workers.register_duplicate, database_url, headers, [same] * WRITERS)
+
+    statuses = sorted(status for _pid, status, _body in reports)  # type: ignore[misc]
+    assert statuses == [201] + [409] * (WRITERS - 1), reports
+    assert all("id_number" in body for _pid, status, body in reports if status == 409)  # type: ignore[misc]
+    assert db_session.scalar(select(func.count()).select_from(Worker)) == 1
+
+
+def test_one_worker_placed_on_eight_orders_at_once_has_one_active_placement(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    from tests.builders import api_token, make_employer, make_job_order, make_user, make_worker
+    from webapp.models import JobOrder, Placement
+
+    headers = api_token(app.test_client(), make_user(db_session, role="admin", region_code=None))
+    worker = make_worker(db_session)
+    employer = make_employer(db_session)
+    orders = [make_job_order(db_session, employer_id=employer.id, headcount=3).id for _ in range(WRITERS)]
+    bodies: list[dict[str, object]] = [{"worker_id": worker.id, "job_order_id": o} for o in orders]
+    reports = _at_once(fault_workers.place_worker, database_url, headers, bodies)
+
+    statuses = sorted(status for _pid, status, _body in reports)  # type: ignore[misc]
+    assert statuses == [201] + [409] * (WRITERS - 1), reports
+    db_session.expire_all()
+    active = db_session.scalars(
+        select(Placement).where(Placement.worker_id == worker.id, Placement.status == "active")
+    ).all()
+    assert len(active) == 1
+    # nothing half-written: only the winning order counts a filled post
+    filled = db_session.scalars(select(JobOrder.filled).where(JobOrder.id.in_(orders))).all()
+    assert sorted(filled) == [0] * (WRITERS - 1) + [1]
