@@ -29,8 +29,10 @@ from webapp.extensions import db
 from webapp.models import AuditLog, Match, Worker
 from webapp.models.security import (
     PURGE_OPTION,
+    ApiToken,
     LoginAttempt,
     LoginSession,
+    LoginThrottle,
     PrivacyErasure,
     close_audit_gate,
     open_audit_gate,
@@ -184,6 +186,23 @@ def purge_expired(session: Session, *, today: date) -> dict[str, int]:
         )
         counts["login_sessions"] = (
             session.execute(delete(LoginSession).where(ended | abandoned)).rowcount or 0
+        )
+        sessions_cutoff = _cutoff(today, days["login_sessions_days"])
+        counts["api_tokens"] = (
+            session.execute(
+                delete(ApiToken).where(
+                    (ApiToken.revoked_at < sessions_cutoff) | (ApiToken.expires_at < sessions_cutoff)
+                )
+            ).rowcount
+            or 0
+        )
+        counts["login_throttle"] = (
+            session.execute(
+                delete(LoginThrottle).where(
+                    LoginThrottle.next_at < _cutoff(today, days["login_attempts_days"])
+                )
+            ).rowcount
+            or 0
         )
         open_audit_gate(session)
         counts["audit_log"] = (

@@ -160,3 +160,8 @@ class Actor:
         if self.role in ("admin", "staff", "trainer"):
             return true()
         return false()
+
+    # --- accounts and personal-data governance (issue 12: the lead moves these into the policy registry) ---
+    def may_manage_tokens_of(self, user_id: int | None) -> bool:
+        """List and revoke the API tokens of ``user_id``: one's own only."""
+        return self.user_id is not None and self.user_id == user_id
