@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(_remember_login_sid)
+    app.before_request(_require_password_change)
     app.after_request(security_headers)
     user_logged_in.connect(_on_login, app)
     user_logged_out.connect(_on_logout, app)
@@ -163,6 +164,23 @@ def _remember_login_sid() -> None:
     for name in REQUEST_STATE:
         g.pop(name, None)
     g.login_sid = _sid_of(session.get("_user_id"))
+
+
+#: What a user who must change an initial password may still open (API: see ``webapp.api.auth``).
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"account.password", "auth.logout", *STATIC_ENDPOINTS})
+
+
+def _require_password_change() -> Response | None:
+    """Pages: an account with an initial password set by someone else goes to the password form first."""
+    if request.path.startswith("/api/") or (request.endpoint or "") in PASSWORD_CHANGE_ENDPOINTS:
+        return None
+    if _logged_in() and getattr(current_user, "must_change_password", False):
+        from flask import flash, redirect
+        from flask_babel import gettext
+
+        flash(gettext("请先修改初始密码"), "warning")
+        return redirect(url_for("account.password"))
+    return None
 
 
 def _on_login(app: Flask, user: Any, **extra: Any) -> None:

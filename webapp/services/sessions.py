@@ -224,6 +224,7 @@ def change_password(
         raise ValidationError("新密码不符合要求", fields=errors)
     with transaction(session):
         user.set_password(new)
+        user.must_change_password = False
         _end_all(session, user)
         audit.record(session, actor, "password_change", "user", user.id, ip=ip)
     return user
