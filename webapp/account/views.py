@@ -31,6 +31,7 @@ def index() -> str:
         "account/index.html",
         live=sessions.live_sessions(db.session, actor),
         tokens=sessions.live_tokens(db.session, actor),
+        actor=actor,
         form=ActionForm(),
     )
 
