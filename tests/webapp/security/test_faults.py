@@ -194,8 +194,9 @@ def test_a_run_killed_mid_job_is_not_reported_as_success_and_is_retried(
 
 
 def _at_once(
-    target: object, url: str, headers: dict[str, str], bodies: list[dict[str, object]]
+    target: object, url: str, headers: dict[str, str], bodies: list[list[dict[str, object]]]
 ) -> list[object]:
+    """One process per list of bodies, all starting at once; each reports ``(pid, [(status, body)])``."""
     start, results = SPAWN.Event(), SPAWN.Queue()
     processes = [SPAWN.Process(target=target, args=(url, headers, body, start, results)) for body in bodies]
     for p in processes:
@@ -204,19 +205,21 @@ def _at_once(
     return _collect(processes, results, len(bodies))
 
 
-def test_one_id_number_registered_by_eight_writers_at_once_is_one_worker_and_seven_409s(
+def test_the_same_id_numbers_registered_by_eight_writers_at_once_are_one_worker_each_and_409s(
     app: Flask, db_session: Session, database_url: str
 ) -> None:
+    """Every process posts the same ten workers in the same order: each ID number races eight ways."""
     from tests.builders import api_token, make_user
 
     headers = api_token(app.test_client(), make_user(db_session, role="admin", region_code=None))
-    same = fault_workers.worker_data(7, 1)
+    same = [fault_workers.worker_data(7, i) for i in range(10)]
     reports = _at_once(fault_workers.register_duplicate, database_url, headers, [same] * WRITERS)
 
-    statuses = sorted(status for _pid, status, _body in reports)  # type: ignore[misc]
-    assert statuses == [201] + [409] * (WRITERS - 1), reports
-    assert all("id_number" in body for _pid, status, body in reports if status == 409)  # type: ignore[misc]
-    assert db_session.scalar(select(func.count()).select_from(Worker)) == 1
+    for i in range(len(same)):
+        answers = [answers[i] for _pid, answers in reports]  # type: ignore[misc]
+        assert sorted(status for status, _body in answers) == [201] + [409] * (WRITERS - 1), answers
+        assert all("id_number" in body for status, body in answers if status == 409)
+    assert db_session.scalar(select(func.count()).select_from(Worker)) == len(same)
 
 
 def test_one_worker_placed_on_eight_orders_at_once_has_one_active_placement(
@@ -229,10 +232,10 @@ def test_one_worker_placed_on_eight_orders_at_once_has_one_active_placement(
     worker = make_worker(db_session)
     employer = make_employer(db_session)
     orders = [make_job_order(db_session, employer_id=employer.id, headcount=3).id for _ in range(WRITERS)]
-    bodies: list[dict[str, object]] = [{"worker_id": worker.id, "job_order_id": o} for o in orders]
+    bodies = [[{"worker_id": worker.id, "job_order_id": o}] for o in orders]
     reports = _at_once(fault_workers.place_worker, database_url, headers, bodies)
 
-    statuses = sorted(status for _pid, status, _body in reports)  # type: ignore[misc]
+    statuses = sorted(status for _pid, answers in reports for status, _body in answers)  # type: ignore[misc]
     assert statuses == [201] + [409] * (WRITERS - 1), reports
     db_session.expire_all()
     active = db_session.scalars(
