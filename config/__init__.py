@@ -688,9 +688,19 @@ def load_statistics_settings() -> dict[str, Any]:
 
 _SECURITY_SECTIONS: dict[str, tuple[str, ...]] = {
     "retention": ("login_attempts_days", "login_sessions_days", "audit_log_days", "inactive_worker_days"),
-    "login_throttle": ("window_seconds", "max_failures_per_username", "max_failures_per_ip"),
+    "login_throttle": (
+        "window_seconds",
+        "free_failures_per_user_address",
+        "free_failures_per_address",
+        "first_delay_seconds",
+        "max_delay_seconds",
+    ),
     "uploads": ("max_bytes", "max_unpacked_bytes", "max_ratio", "max_members", "max_rows", "max_cols"),
+    "sessions": ("idle_minutes", "absolute_hours", "remember_days"),
+    "scheduler": ("abandoned_after_minutes",),
 }
+#: Upper bounds a setting may not pass (a remember-me cookie lives at most 30 days).
+_SECURITY_MAXIMA = {("sessions", "remember_days"): 30}
 
 
 def parse_security_settings(path: str | Path) -> dict[str, dict[str, int]]:
@@ -700,8 +710,9 @@ def parse_security_settings(path: str | Path) -> dict[str, dict[str, int]]:
 
     Example:
         >>> s = parse_security_settings(DATA_DIR / "security.toml")
-        >>> s["login_throttle"]["max_failures_per_username"] <= s["login_throttle"]["max_failures_per_ip"]
-        True
+        >>> t = s["login_throttle"]
+        >>> t["free_failures_per_user_address"] <= t["free_failures_per_address"], s["sessions"]["remember_days"]
+        (True, 30)
     """
     path = Path(path)
     data = _read_toml(path)
@@ -717,6 +728,9 @@ def parse_security_settings(path: str | Path) -> dict[str, dict[str, int]]:
             value = int(_number(path, f"[{section}]", key, table[key], integer=True))
             if value < 1:
                 raise _fail(path, f"[{section}]", f"{key} must be at least 1, got {value}")
+            maximum = _SECURITY_MAXIMA.get((section, key))
+            if maximum is not None and value > maximum:
+                raise _fail(path, f"[{section}]", f"{key} must be at most {maximum}, got {value}")
             values[key] = value
         out[section] = values
     return out

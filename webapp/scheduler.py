@@ -9,10 +9,13 @@ Each tick is claimed in the ``scheduler_run`` table first (``(job, scheduled_for
 scheduler started by mistake skips the ticks the first one ran; the run row gets the job's counts or its error.
 ``liudan scheduler --once JOB`` runs one job now; ``--list`` shows the jobs and their last runs.
 Triggers are cron triggers in the bureau's time zone: every scheduler computes the same tick times.
+A run whose process died mid-job is shown as 中断 (never 成功) and run again by :func:`retry_interrupted`, which
+the scheduler calls when it starts and every few minutes after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Mapping
@@ -23,6 +26,7 @@ from zoneinfo import ZoneInfo
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
@@ -34,6 +38,10 @@ log = logging.getLogger("liudan.scheduler")
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 #: How late a tick may still run (a scheduler that was down for longer skips it).
 MISFIRE_GRACE = timedelta(hours=1)
+#: How often the scheduler looks for interrupted runs to run again.
+RETRY_EVERY = timedelta(minutes=5)
+RETRY_JOB = "retry_interrupted"
+STATE_NAMES = {"done": "成功", "failed": "失败", "running": "运行中", "interrupted": "中断"}
 
 JobFunc = Callable[..., Mapping[str, Any]]
 
@@ -95,19 +103,48 @@ def run_job(
             if run_id is None:
                 log.info("job %s at %s: already run by another scheduler, skipped", name, scheduled_for)
                 return None
-            try:
-                counts = func(session, today=local_now.date())
-            except Exception as err:
-                log.exception("job %s at %s failed", name, scheduled_for)
-                scheduling.finish_run(session, run_id, error="".join(traceback.format_exception(err)))
-                raise
-            scheduling.finish_run(session, run_id, counts=counts)
-            log.info(
-                "job %s at %s: %s", name, scheduled_for, ", ".join(f"{k} {v}" for k, v in counts.items())
-            )
-            return counts
+            return _execute(session, name, func, run_id, scheduled_for, local_now)
         finally:
             db.session.remove()
+
+
+def _execute(
+    session: Any, name: str, func: JobFunc, run_id: int, scheduled_for: datetime, local_now: datetime
+) -> Mapping[str, Any]:
+    """Call a claimed run's job and record its counts, or its error (and re-raise)."""
+    try:
+        counts = func(session, today=local_now.date())
+    except Exception as err:
+        log.exception("job %s at %s failed", name, scheduled_for)
+        scheduling.finish_run(session, run_id, error="".join(traceback.format_exception(err)))
+        raise
+    scheduling.finish_run(session, run_id, counts=counts)
+    log.info("job %s at %s: %s", name, scheduled_for, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
+
+
+def retry_interrupted(app: Flask) -> list[str]:
+    """Run again every interrupted run (its process died mid-job) of a known job; the jobs run, in order.
+
+    Each is taken over atomically, so two schedulers never both retry it; a failure is recorded on the run
+    and does not stop the others.
+    """
+    retried: list[str] = []
+    with app.app_context():
+        session = db.session
+        try:
+            for run in scheduling.interrupted_runs(session):
+                if run.job not in JOBS or scheduling.reclaim_run(session, run) is None:
+                    continue
+                local_tick = run.scheduled_for.replace(tzinfo=UTC).astimezone(TIMEZONE)
+                log.warning("job %s at %s was interrupted: running it again", run.job, run.scheduled_for)
+                # a failure is recorded on the run by _execute; the other interrupted runs still run
+                with contextlib.suppress(Exception):
+                    _execute(session, run.job, JOBS[run.job][1], run.id, run.scheduled_for, local_tick)
+                retried.append(run.job)
+        finally:
+            db.session.remove()
+    return retried
 
 
 def _tick(app: Flask, name: str) -> None:
@@ -127,6 +164,14 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     )
     for name, (trigger, _func) in JOBS.items():
         scheduler.add_job(_tick, trigger, args=[app, name], id=name, name=name)
+    scheduler.add_job(
+        retry_interrupted,
+        IntervalTrigger(seconds=int(RETRY_EVERY.total_seconds()), timezone=TIMEZONE),
+        args=[app],
+        id=RETRY_JOB,
+        name=RETRY_JOB,
+        next_run_time=datetime.now(TIMEZONE),  # at start too: a run killed with the last scheduler
+    )
     return scheduler
 
 
@@ -142,7 +187,7 @@ def scheduler_command(once: str | None, list_jobs: bool) -> None:
         for name, (trigger, _func) in JOBS.items():
             run = runs.get(name)
             last = (
-                f"{run.scheduled_for:%Y-%m-%d %H:%M} UTC {'失败' if run.error else '成功'}"
+                f"{run.scheduled_for:%Y-%m-%d %H:%M} UTC {STATE_NAMES[scheduling.run_state(run)]}"
                 if run
                 else "从未运行"
             )

@@ -18,6 +18,8 @@
   integer range answer 404 naming the id; a text with NUL, another control character or a lone surrogate in
   the query string, the path or a form answers 400/422 naming the field; a field repeated more than
   ``MAX_VALUES_PER_FIELD`` times answers 422 (JSON bodies get the same checks in ``webapp.api.params``);
+- cookies: "remember me" lives ``remember_days`` (at most 30, ``config/security.toml``), every cookie is
+  SameSite=Lax and HttpOnly, and ``Secure`` whenever the request came over HTTPS;
 - Flask-Login signal handlers that open a ``LoginSession`` row on login (its random id goes into the session
   cookie, see ``webapp.services.sessions``) and revoke it on logout, so a copied cookie replayed after logout
   is refused.
@@ -68,14 +70,20 @@ def install_request_limits(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.wsgi_app = SecureCookiesOnHttps(app.wsgi_app)  # type: ignore[method-assign]
     proxies = int(app.config.get("TRUSTED_PROXIES") or os.environ.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         # Behind that many reverse proxies: the client's address (login throttling, audit) and scheme (HSTS)
         # come from X-Forwarded-For/-Proto. Never set it without a proxy: clients could forge those headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    from webapp.services.sessions import remember_duration
+
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", remember_duration())
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(refuse_unsafe_input)
     app.before_request(_remember_login_sid)
+    app.before_request(_require_password_change)
     app.after_request(security_headers)
     user_logged_in.connect(_on_login, app)
     user_logged_out.connect(_on_logout, app)
@@ -225,6 +233,33 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+class SecureCookiesOnHttps:
+    """WSGI middleware: over HTTPS every cookie of the response is ``Secure`` (never sent back over plain HTTP).
+
+    A middleware rather than a hook, because the session and remember-me cookies are written after every
+    ``after_request`` hook has run. It sits inside ProxyFix, so the scheme is the client's.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.app(environ, start_response)
+
+        def secure_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            fixed = [
+                (name, value)
+                if name.lower() != "set-cookie"
+                or "secure" in {part.strip().lower() for part in value.split(";")[1:]}
+                else (name, f"{value}; Secure")
+                for name, value in headers
+            ]
+            return start_response(status, fixed, exc_info)
+
+        return self.app(environ, secure_start)
+
+
 def _logged_in() -> bool:
     try:
         return bool(current_user.is_authenticated)
@@ -251,12 +286,33 @@ def _remember_login_sid() -> None:
     g.login_sid = _sid_of(session.get("_user_id"))
 
 
+#: What a user who must change an initial password may still open (API: see ``webapp.api.auth``).
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"account.password", "auth.logout", *STATIC_ENDPOINTS})
+
+
+def _require_password_change() -> Response | None:
+    """Pages: an account with an initial password set by someone else goes to the password form first."""
+    if request.path.startswith("/api/") or (request.endpoint or "") in PASSWORD_CHANGE_ENDPOINTS:
+        return None
+    if _logged_in() and getattr(current_user, "must_change_password", False):
+        from flask import flash, redirect
+        from flask_babel import gettext
+
+        flash(gettext("请先修改初始密码"), "warning")
+        return redirect(url_for("account.password"))
+    return None
+
+
 def _on_login(app: Flask, user: Any, **extra: Any) -> None:
     """Open a login session and put its id into the cookie's user id (``uid:version:sid``)."""
     from webapp.services import sessions
 
     sid = sessions.open_session(
-        db.session, user, ip=client_ip(), user_agent=request.headers.get("User-Agent", "")
+        db.session,
+        user,
+        ip=client_ip(),
+        user_agent=request.headers.get("User-Agent", ""),
+        remember=session.get("_remember") == "set",
     )
     session["_user_id"] = f"{user.get_id()}:{sid}"
     g.login_sid = sid

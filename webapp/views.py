@@ -31,5 +31,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(placements.bp)
     app.register_blueprint(stats.bp)
     app.register_blueprint(imports.bp)
+    from webapp import privacy  # 审计日志, 个人信息注销与清理的申请和审批
+
+    app.register_blueprint(privacy.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api.bp)

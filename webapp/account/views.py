@@ -26,9 +26,26 @@ def _actor() -> Actor:
 @bp.route("/")
 @login_required
 def index() -> str:
+    actor = _actor()
     return render_template(
-        "account/index.html", live=sessions.live_sessions(db.session, _actor()), form=ActionForm()
+        "account/index.html",
+        live=sessions.live_sessions(db.session, actor),
+        tokens=sessions.live_tokens(db.session, actor),
+        actor=actor,
+        form=ActionForm(),
     )
+
+
+@bp.route("/tokens/<int(min=1, max=2147483647):token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        csrf_failed(form)
+        return redirect(url_for(".index"))
+    sessions.revoke_token(db.session, _actor(), token_id, ip=client_ip())
+    flash(_("该接口访问令牌已失效"), "info")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -20,14 +20,24 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 from werkzeug.wrappers import Response
 
-from webapp.errors import Unauthorized
+from webapp.errors import Forbidden, Unauthorized
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.services import accounts
 from webapp.services.scope import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _PUBLIC_ATTR = "_api_public"
+
+
+class PasswordChangeRequired(Forbidden):
+    """403 for an account whose initial password (set by someone else) has not been changed yet."""
+
+    code = "password_change_required"
+
+    def __init__(self) -> None:
+        super().__init__(N_("请先登录网页修改初始密码，再使用接口"))
 
 
 def public(view: F) -> F:
@@ -65,6 +75,8 @@ def authenticate_request() -> None:
         token,
         max_age=int(current_app.config["API_TOKEN_MAX_AGE"]),
     )
+    if user.must_change_password:
+        raise PasswordChangeRequired()
     g.api_user = user
     g.actor = Actor.of(user)
 

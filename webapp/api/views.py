@@ -49,8 +49,17 @@ def _match_limit(q: Query) -> int:
 def create_token() -> dict[str, Any]:
     username, password = credentials(json_object())
     user = accounts.authenticate(db.session, username, password, ip=client_ip(), channel="api")
+    max_age = int(current_app.config["API_TOKEN_MAX_AGE"])
+    token = accounts.issue_token(
+        db.session,
+        current_app.config["SECRET_KEY"],
+        user,
+        max_age=max_age,
+        ip=client_ip(),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     return {
-        "token": accounts.issue_token(current_app.config["SECRET_KEY"], user),
+        "token": token,
         "token_type": "Bearer",
         "expires_in": int(current_app.config["API_TOKEN_MAX_AGE"]),
     }

@@ -20,7 +20,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
@@ -31,7 +31,8 @@ def login() -> str | Response | tuple[str, int]:
             )
         except TooManyAttempts as err:  # throttled: 429, the form says for how long
             form.password.errors.append(_(err.message))
-            return render_template("auth/login.html", form=form), 429
+            retry = {"Retry-After": str(max(err.retry_after, 1))}
+            return render_template("auth/login.html", form=form), 429, retry
         except Unauthorized as err:
             form.password.errors.append(_(err.message))
         else:

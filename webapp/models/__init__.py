@@ -17,10 +17,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -94,6 +96,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on logout-everywhere, password change and disabling: older sessions and tokens stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # An initial password someone else chose (coordinator accounts): pages and API refuse until it is changed.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     region: Mapped[Region | None] = relationship()
@@ -236,6 +240,17 @@ class Placement(db.Model):
     job_order: Mapped[JobOrder | None] = relationship()
     employer: Mapped[Employer | None] = relationship()
 
+    # One active placement per worker, enforced by the database so that concurrent clerks cannot both win.
+    __table_args__ = (
+        Index(
+            "uq_placement_active_worker",
+            "worker_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
 
 class SchedulerRun(db.Model):
     """One tick of a scheduled job; (job, scheduled_for) is unique so a second scheduler cannot run it twice."""
@@ -249,6 +264,8 @@ class SchedulerRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str] = mapped_column(Text, default="")
+    # "host:pid" of the scheduler running it: a run whose process died is recognised and retried.
+    owner: Mapped[str] = mapped_column(String(128), default="")
 
     __table_args__ = (UniqueConstraint("job", "scheduled_for", name="uq_scheduler_run_job_tick"),)
 

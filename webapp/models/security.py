@@ -13,21 +13,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, event, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, event, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from webapp.extensions import db
 from webapp.models import AuditLog, utcnow
 
 __all__ = [
+    "ApiToken",
     "AuditLogAppendOnly",
     "AuditLogGate",
     "LoginAttempt",
     "LoginSession",
+    "LoginThrottle",
     "PrivacyErasure",
+    "PrivacyRequest",
     "open_audit_gate",
 ]
 
@@ -57,6 +60,62 @@ class LoginSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
+    # Idle expiry counts from here (touched at most once a minute); remembered logins live longer.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginThrottle(db.Model):
+    """A failure counter of one key, ``u:<username>|<address>`` or ``a:<address>``, changed only atomically.
+
+    ``next_at`` is when the key may try again: a password check first moves it forward in one guarded UPDATE,
+    so parallel guesses cannot all pass the same gap.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ApiToken(db.Model):
+    """An issued API token; the signed token carries ``jti``, only its SHA-256 is stored. Revocable one by one."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    jti_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+
+class PrivacyRequest(db.Model):
+    """A privacy action asked for by one person and carried out only when another approves it.
+
+    ``kind``: ``erase`` (one worker, consent withdrawn) or ``purge`` (the retention purge as of ``as_of``).
+    ``state``: ``pending`` → ``done`` (approved and carried out) | ``rejected``.
+    """
+
+    __tablename__ = "privacy_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"), index=True)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class PrivacyErasure(db.Model):

@@ -52,9 +52,15 @@ def _check_credentials(session: Session, username: str, password: str) -> User:
     return user
 
 
-def issue_token(secret_key: str, user: User) -> str:
+def issue_token(
+    session: Session, secret_key: str, user: User, *, max_age: int, ip: str = "", user_agent: str = ""
+) -> str:
+    """A signed API token of ``user`` that carries the id of its ``ApiToken`` row (listed, revocable)."""
+    from webapp.services import sessions
+
+    jti = sessions.open_token(session, user, max_age=max_age, ip=ip, user_agent=user_agent)
     return URLSafeTimedSerializer(secret_key, salt=TOKEN_SALT).dumps(
-        {"uid": user.id, "v": user.session_version}
+        {"uid": user.id, "v": user.session_version, "jti": jti}
     )
 
 
@@ -65,8 +71,13 @@ def user_from_token(session: Session, secret_key: str, token: str, *, max_age: i
         raise Unauthorized("访问令牌已过期，请重新获取") from None
     except BadSignature:
         raise Unauthorized("访问令牌无效") from None
+    from webapp.services import sessions
+
     user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or not user.active or user.session_version != data.get("v"):
+        raise Unauthorized("访问令牌已失效，请重新获取")
+    jti = data.get("jti")
+    if not isinstance(jti, str) or not sessions.token_is_live(session, user.id, jti):
         raise Unauthorized("访问令牌已失效，请重新获取")
     return user
 

@@ -18,6 +18,7 @@ poverty (四不摘).
 from __future__ import annotations
 
 import calendar
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,6 @@ from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from webapp.models import Placement, User, Worker, utcnow
 from webapp.models.followups import FOLLOW_UP_OUTCOMES, FollowUp, FollowUpReminder
 from webapp.services import audit, reference, transaction
-from webapp.services.passwords import check_password_strength
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
@@ -525,16 +525,41 @@ def _assign_unassigned(session: Session) -> int:
 # --- village coordinators -----------------------------------------------------------------------------
 
 
+#: Initial passwords use letters and digits that cannot be misread on a printed list (no 0/o, 1/l/i).
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+COORDINATOR_SHEET_HEADER = ("用户名", "村", "初始密码", "行政区划代码")
+
+
+@dataclass(frozen=True)
+class CoordinatorCredential:
+    """A new coordinator account and its initial password: shown (or printed) once, never stored in clear."""
+
+    username: str
+    region_code: str
+    village: str
+    password: str
+
+
+def _random_text(length: int) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+def initial_password() -> str:
+    """Twelve random characters in three groups, about 59 bits: e.g. ``k7mp-2xqr-9tvw``."""
+    return "-".join(_random_text(4) for _ in range(3))
+
+
 def create_village_coordinators(
-    session: Session, actor: Actor, region_code: str, *, password: str, prefix: str = "xgy"
-) -> list[User]:
+    session: Session, actor: Actor, region_code: str, *, prefix: str = "xgy"
+) -> list[CoordinatorCredential]:
     """One staff account (村级协管员) per village at or below ``region_code`` that has no staff yet.
 
-    Usernames are ``<prefix><village code>``; all share ``password`` (to be changed at first login).
+    Each gets its own random initial password, to be changed at first login (``must_change_password``);
+    usernames are ``<prefix><village code>-<4 random characters>``, so knowing the public village code is
+    not enough to name an account. The passwords are returned once and stored only as hashes.
     """
     if not actor.is_admin:
         raise Forbidden("仅管理员可以批量创建协管员账号")
-    check_password_strength(password, user_inputs=[prefix, region_code, reference.region_name(region_code)])
     villages = [
         code
         for code, _name in reference.region_options(region_code)
@@ -549,21 +574,36 @@ def create_village_coordinators(
         taken = set(session.scalars(select(User.username).where(User.username.like(f"{prefix}%"))))
         created = []
         for code in villages:
-            username = f"{prefix}{code}"
-            if code in staffed or username in taken:
+            if code in staffed:
                 continue
+            username = f"{prefix}{code}-{_random_text(4)}"
+            while username in taken:
+                username = f"{prefix}{code}-{_random_text(4)}"
+            taken.add(username)
+            password = initial_password()
             user = User(
                 username=username,
                 role="staff",
                 region_code=code,
                 display_name=f"{reference.region_name(code)}协管员",
+                must_change_password=True,
             )
             user.set_password(password)
             session.add(user)
-            created.append(user)
+            created.append(
+                CoordinatorCredential(username, code, reference.region_name(code, full=True), password)
+            )
         session.flush()
         audit.record(session, actor, "create", "user", "", coordinators=len(created), region_code=region_code)
     return created
+
+
+def coordinator_sheet(credentials: Sequence[CoordinatorCredential]) -> bytes:
+    """The printable list of new accounts (.xlsx): username, village, initial password, region code."""
+    from webapp.services.training import workbook_bytes
+
+    rows = [(c.username, c.village, c.password, c.region_code) for c in credentials]
+    return workbook_bytes("协管员初始账号", COORDINATOR_SHEET_HEADER, rows)
 
 
 # --- serialising ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 import matcher
 from webapp.models import JobOrder, Worker
-from webapp.services import ranking, reference
+from webapp.services import audit, ranking, reference, transaction
 from webapp.services.job_orders import get_job_order
 from webapp.services.scope import Actor
 from webapp.services.validation import mask_name, mask_phone
@@ -138,7 +138,15 @@ def candidates_for_order(
     """:func:`matches_for_order` as the actor may see it (see :class:`Candidate`), best first."""
     today = today or date.today()
     order, ranked = matches_for_order(session, actor, order_id, limit=limit, today=today)
-    return order, [candidate_view(r, actor, today) for r in ranked]
+    candidates = [candidate_view(r, actor, today) for r in ranked]
+    shown = [c.worker_id for c in candidates if c.phone and not c.staff_view]
+    if shown:  # an employer sees these phones in full: one audited read per worker
+        with transaction(session):
+            for worker_id in shown:
+                audit.record(
+                    session, actor, "view", "worker", worker_id, field="phone", job_order_id=order.id
+                )
+    return order, candidates
 
 
 def candidate_to_dict(c: Candidate) -> dict[str, Any]:

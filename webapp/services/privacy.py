@@ -17,6 +17,7 @@ and workers who stopped seeking work long ago are anonymised as above. The sched
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -24,19 +25,23 @@ from sqlalchemy import JSON, String, Text, delete, select, update
 from sqlalchemy.orm import Session
 
 import config
-from webapp.errors import Conflict, NotFound
+from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from webapp.extensions import db
-from webapp.models import AuditLog, Match, Worker
+from webapp.models import AuditLog, Match, User, Worker, utcnow
 from webapp.models.security import (
     PURGE_OPTION,
+    ApiToken,
     LoginAttempt,
     LoginSession,
+    LoginThrottle,
     PrivacyErasure,
+    PrivacyRequest,
     close_audit_gate,
     open_audit_gate,
 )
 from webapp.services import audit, transaction
 from webapp.services.scope import Actor, county_of
+from webapp.services.validation import mask_name
 
 ERASED_NAME = "已注销"
 #: Columns of other tables (those with a foreign key to ``worker.id``) that hold personal text.
@@ -185,6 +190,23 @@ def purge_expired(session: Session, *, today: date) -> dict[str, int]:
         counts["login_sessions"] = (
             session.execute(delete(LoginSession).where(ended | abandoned)).rowcount or 0
         )
+        sessions_cutoff = _cutoff(today, days["login_sessions_days"])
+        counts["api_tokens"] = (
+            session.execute(
+                delete(ApiToken).where(
+                    (ApiToken.revoked_at < sessions_cutoff) | (ApiToken.expires_at < sessions_cutoff)
+                )
+            ).rowcount
+            or 0
+        )
+        counts["login_throttle"] = (
+            session.execute(
+                delete(LoginThrottle).where(
+                    LoginThrottle.next_at < _cutoff(today, days["login_attempts_days"])
+                )
+            ).rowcount
+            or 0
+        )
         open_audit_gate(session)
         counts["audit_log"] = (
             session.execute(
@@ -226,3 +248,144 @@ def purge_expired(session: Session, *, today: date) -> dict[str, int]:
 
 def is_erased(session: Session, worker_id: int) -> bool:
     return session.scalar(select(PrivacyErasure.id).where(PrivacyErasure.worker_id == worker_id)) is not None
+
+
+# --- requests: one person asks, another approves -------------------------------------------------------------
+
+REQUEST_KINDS = ("erase", "purge")
+REQUEST_STATES = ("pending", "running", "done", "rejected", "failed")
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A privacy request as its list shows it (the worker's name masked: the list is not a personal-data read)."""
+
+    request: PrivacyRequest
+    requester: str
+    decider: str
+    worker_name: str
+    may_decide: bool
+
+
+def _pending_twin(session: Session, kind: str, worker_id: int | None) -> bool:
+    return (
+        session.scalar(
+            select(PrivacyRequest.id).where(
+                PrivacyRequest.kind == kind,
+                PrivacyRequest.state.in_(("pending", "running")),
+                PrivacyRequest.worker_id == worker_id
+                if worker_id is not None
+                else PrivacyRequest.worker_id.is_(None),
+            )
+        )
+        is not None
+    )
+
+
+def request_erasure(
+    session: Session, actor: Actor, worker_id: int, *, reason: str, ip: str = ""
+) -> PrivacyRequest:
+    """Ask for a worker's personal data to be erased; nothing is erased until someone else approves."""
+    worker = session.get(Worker, worker_id)
+    if worker is None or not actor.may_request_erasure(worker):
+        raise NotFound("没有该求职人员")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            "请填写注销原因", fields={"reason": "必填：请填写注销原因（如本人书面撤回同意）"}
+        )
+    if len(reason) > 255:
+        raise ValidationError("注销原因过长", fields={"reason": "不能超过255个字符"})
+    if is_erased(session, worker_id):
+        raise Conflict("该人员的个人信息已注销", fields={"worker_id": "已注销"})
+    with transaction(session):
+        if _pending_twin(session, "erase", worker_id):
+            raise Conflict("该人员已有待审批的注销申请", fields={"worker_id": "已有待审批的申请"})
+        row = PrivacyRequest(
+            kind="erase", worker_id=worker_id, reason=reason, requested_by=actor.user_id, result={}
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, actor, "request_erase", "worker", worker_id, ip=ip, request_id=row.id)
+    return row
+
+
+def request_purge(session: Session, actor: Actor, *, as_of: date, ip: str = "") -> PrivacyRequest:
+    """Ask for the retention purge as of ``as_of``; it runs when someone else approves."""
+    if not actor.may_request_purge():
+        raise Forbidden("您无权申请保存期限清理")
+    with transaction(session):
+        if _pending_twin(session, "purge", None):
+            raise Conflict("已有待审批的清理申请", fields={"as_of": "已有待审批的清理申请"})
+        row = PrivacyRequest(kind="purge", as_of=as_of, reason="", requested_by=actor.user_id, result={})
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, actor, "request_purge", "retention", as_of.isoformat(), ip=ip, request_id=row.id
+        )
+    return row
+
+
+def decide(session: Session, actor: Actor, request_id: int, *, approve: bool, ip: str = "") -> PrivacyRequest:
+    """Approve (and carry out) or reject a pending request; never by the person who asked for it."""
+    row = session.get(PrivacyRequest, request_id)
+    if row is None or not actor.may_see_privacy_requests():
+        raise NotFound()
+    if not actor.may_approve_privacy_request(row.requested_by):
+        raise Forbidden("申请须由另一位有权限的人员审批（申请人不能审批自己的申请）")
+    # one guarded UPDATE: two approvers clicking at once cannot both carry it out
+    with transaction(session):
+        taken = session.execute(
+            update(PrivacyRequest)
+            .where(PrivacyRequest.id == row.id, PrivacyRequest.state == "pending")
+            .values(state="running" if approve else "rejected", decided_by=actor.user_id, decided_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken and not approve:
+            audit.record(session, actor, "reject_privacy_request", row.kind, row.id, ip=ip)
+    if not taken:
+        raise Conflict("该申请已处理")
+    session.refresh(row)
+    if not approve:
+        return row
+    try:
+        if row.kind == "erase":
+            result: dict[str, Any] = erase_worker(
+                session, actor, row.worker_id or 0, reason="consent_withdrawn", ip=ip
+            )
+        else:
+            result = purge_expired(session, today=row.as_of or date.today())
+    except DomainError as err:
+        with transaction(session):
+            row.state, row.result = "failed", {"error": err.message}
+        raise
+    with transaction(session):
+        row.state, row.result = "done", dict(result)
+        audit.record(session, actor, "approve_privacy_request", row.kind, row.id, ip=ip)
+    return row
+
+
+def list_requests(session: Session, actor: Actor, *, limit: int = 100) -> list[RequestView]:
+    """Pending requests first, then the latest decided ones: all for approvers, one's own for the others."""
+    if not actor.may_see_privacy_requests():
+        raise Forbidden("您无权查看个人信息注销申请")
+    stmt = select(PrivacyRequest)
+    if not actor.may_decide_privacy_requests():
+        stmt = stmt.where(PrivacyRequest.requested_by == (actor.user_id or -1))
+    rows = session.scalars(
+        stmt.order_by((PrivacyRequest.state == "pending").desc(), PrivacyRequest.id.desc()).limit(limit)
+    ).all()
+    ids = {r.requested_by for r in rows} | {r.decided_by for r in rows if r.decided_by}
+    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+    workers = {r.worker_id for r in rows if r.worker_id}
+    worker_names = dict(session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(workers))).all())
+    return [
+        RequestView(
+            request=r,
+            requester=names.get(r.requested_by, ""),
+            decider=names.get(r.decided_by or -1, ""),
+            worker_name=mask_name(worker_names.get(r.worker_id or -1, "")),
+            may_decide=r.state == "pending" and actor.may_approve_privacy_request(r.requested_by),
+        )
+        for r in rows
+    ]

@@ -160,3 +160,38 @@ class Actor:
         if self.role in ("admin", "staff", "trainer"):
             return true()
         return false()
+
+    # --- accounts and personal-data governance (issue 12: the lead moves these into the policy registry) ---
+    def may_manage_tokens_of(self, user_id: int | None) -> bool:
+        """List and revoke the API tokens of ``user_id``: one's own only."""
+        return self.user_id is not None and self.user_id == user_id
+
+    def may_read_audit_log(self) -> bool:
+        """Read and export the audit log: admins and staff of a city (or province) bureau."""
+        return self.is_admin or (
+            self.role == "staff"
+            and bool(self.region_code)
+            and region_level(self.region_code or "") in ("city", "province")
+        )
+
+    def may_request_erasure(self, worker: Worker) -> bool:
+        """Ask for a worker's personal data to be erased: staff whose region covers the worker, admins."""
+        return self.is_admin or (self.role == "staff" and self.sees_region(worker.region_code))
+
+    def may_request_purge(self) -> bool:
+        """Ask for the retention purge (it touches every region): admins."""
+        return self.is_admin
+
+    def may_decide_privacy_requests(self) -> bool:
+        """Approve or reject erasure and purge requests (and so see all of them): admins."""
+        return self.is_admin
+
+    def may_approve_privacy_request(self, requested_by: int | None) -> bool:
+        """Approve or reject one request: someone who may decide, other than the person who asked for it."""
+        return (
+            self.may_decide_privacy_requests() and self.user_id is not None and self.user_id != requested_by
+        )
+
+    def may_see_privacy_requests(self) -> bool:
+        """The list of privacy requests: whoever may ask for an erasure or approve one."""
+        return self.is_staff

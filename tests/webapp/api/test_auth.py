@@ -12,6 +12,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from tests.builders import PASSWORD, api_token, make_user
+from webapp.extensions import db
 from webapp.models import User
 from webapp.services.accounts import TOKEN_SALT, issue_token
 
@@ -145,6 +146,13 @@ def _other_secret_token(user: User) -> str:
         lambda token, user: (
             f"Bearer {URLSafeTimedSerializer('test-secret', salt='other').dumps({'uid': user.id})}"
         ),
+        # signed with the right key but issued without a server-side record (before records existed)
+        lambda token, user: (
+            "Bearer "
+            + URLSafeTimedSerializer("test-secret", salt=TOKEN_SALT).dumps(
+                {"uid": user.id, "v": user.session_version}
+            )
+        ),
     ],
     ids=[
         "empty",
@@ -156,12 +164,13 @@ def _other_secret_token(user: User) -> str:
         "other-secret",
         "not-a-dict",
         "other-salt",
+        "no-record",
     ],
 )
 def test_invalid_tokens_are_401(
     app: Flask, client: FlaskClient, city_staff: User, refusal: Any, make_header: Any
 ) -> None:
-    token = issue_token(app.config["SECRET_KEY"], city_staff)
+    token = issue_token(db.session, app.config["SECRET_KEY"], city_staff, max_age=3600)
     header = make_header(token, city_staff)
     resp = client.get("/api/v1/employers", headers={"Authorization": header} if header else {})
     assert refusal(resp, 401)["code"] == "unauthorized"

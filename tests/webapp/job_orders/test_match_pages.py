@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.builders import PUYANG, QINGFENG, login, make_job_order, make_user, make_worker
 from tests.webapp.page_html import text
-from webapp.models import JobOrder, Worker
+from webapp.models import AuditLog, JobOrder, Worker
 from webapp.services.validation import mask_id_number
 
 
@@ -97,3 +98,17 @@ def test_staff_see_only_workers_of_their_region(
     html = client.get(f"/job-orders/{order.id}/matches").get_data(as_text=True)
     assert "李留朝" in html
     assert "赵晓权" not in html
+
+
+def test_every_full_phone_shown_to_an_employer_is_audited(
+    client: FlaskClient, db_session: Session, order: JobOrder, welder: Worker, hairdresser: Worker
+) -> None:
+    user = make_user(db_session, role="employer", region_code=None, employer_id=order.employer_id)
+    login(client, user)
+    html = client.get(f"/job-orders/{order.id}/matches").get_data(as_text=True)
+    assert "13800001234" in html and "13800005678" not in html  # the hairdresser did not consent
+
+    rows = db_session.scalars(select(AuditLog).where(AuditLog.user_id == user.id)).all()
+    assert [(r.action, r.object_type, r.object_id, r.detail) for r in rows] == [
+        ("view", "worker", str(welder.id), {"field": "phone", "job_order_id": order.id})
+    ]

@@ -85,3 +85,53 @@ def import_then_hang(url: str, path: str, chunk_done: Any) -> None:
 
     with app.app_context():
         imports.import_file(db.session, Actor(None, "admin"), "workers", path, progress=progress)
+
+
+def run_job_then_hang(url: str, job: str, tick: str, started: Any) -> None:
+    """Run one tick of ``job`` (the job signals the parent and waits to be killed half-way)."""
+    from webapp import create_app, scheduler
+
+    def hanging(session: Any, *, today: date) -> dict[str, int]:
+        started.set()
+        time.sleep(60)  # the parent kills this process here, mid-job
+        return {"ran": 1}
+
+    scheduler.JOBS[job] = (scheduler.daily(4), hanging)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "x"})
+    moment = datetime.fromisoformat(tick)
+    scheduler.run_job(app, job, now=moment, tick=moment)
+
+
+def register_duplicate(
+    url: str, headers: dict[str, str], data: list[dict[str, Any]], start: Any, results: Any
+) -> None:
+    """POST these workers to the API, in order, racing the other processes that post the same ones."""
+    _post_at_once(url, "/api/v1/workers", headers, data, start, results)
+
+
+def place_worker(
+    url: str, headers: dict[str, str], data: list[dict[str, Any]], start: Any, results: Any
+) -> None:
+    """POST these placements to the API, racing the other processes; report every status."""
+    _post_at_once(url, "/api/v1/placements", headers, data, start, results)
+
+
+def _post_at_once(
+    url: str, path: str, headers: dict[str, str], bodies: list[dict[str, Any]], start: Any, results: Any
+) -> None:
+    from webapp import create_app
+    from webapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret"})
+    client = app.test_client()
+    answers: list[tuple[int, str]] = []
+    start.wait(timeout=60)
+    for body in bodies:
+        try:
+            resp = client.post(path, json=body, headers=headers)
+            answers.append((resp.status_code, resp.get_data(as_text=True)[:300]))
+        except Exception as err:  # noqa: BLE001 - the parent asserts there were none
+            answers.append((0, f"{type(err).__name__}: {err}"))
+    results.put((os.getpid(), answers))
+    with app.app_context():
+        db.engine.dispose()

@@ -299,6 +299,10 @@ def full_id_numbers(text_: str, known: Iterable[str]) -> set[str]:
 # --- nothing changed ----------------------------------------------------------------------------------------
 
 
+#: Bookkeeping a read itself updates (when a login or token was last used): not a change of data.
+USAGE_COLUMNS = frozenset({"last_seen_at", "last_used_at"})
+
+
 def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table except the audit log (compared separately: reads may append to it)."""
     session.expire_all()
@@ -307,7 +311,8 @@ def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
         if table.name in ("audit_log", "region"):
             continue
         order = list(table.primary_key.columns) or list(table.columns)
-        out[table.name] = [tuple(r) for r in session.execute(table.select().order_by(*order))]
+        columns = [c for c in table.columns if c.name not in USAGE_COLUMNS]
+        out[table.name] = [tuple(r) for r in session.execute(select(*columns).order_by(*order))]
     session.rollback()
     return out
 

@@ -53,6 +53,19 @@ def _collect(processes: list[multiprocessing.process.BaseProcess], results: obje
     return out
 
 
+def _kill_when(child: multiprocessing.process.BaseProcess, event: object, never: str) -> None:
+    """Start ``child``, SIGKILL it as soon as it sets ``event`` (half-way through its work), reap it."""
+    child.start()
+    try:
+        assert event.wait(timeout=WAIT), never  # type: ignore[attr-defined]
+        os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        child.join(timeout=WAIT)
+    finally:
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == -signal.SIGKILL
+
+
 def test_eight_processes_write_to_sqlite_at_once(sqlite_url: str) -> None:
     start, results = SPAWN.Event(), SPAWN.Queue()
     processes = [
@@ -128,15 +141,7 @@ def test_an_import_killed_half_way_leaves_nothing_half_written(
     _roster(path, rows)
     chunk_done = SPAWN.Event()
     child = SPAWN.Process(target=fault_workers.import_then_hang, args=(database_url, str(path), chunk_done))
-    child.start()
-    try:
-        assert chunk_done.wait(timeout=WAIT), "the import never finished its first chunk"
-        os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
-        child.join(timeout=WAIT)
-    finally:
-        if child.is_alive():
-            child.kill()
-    assert child.exitcode == -signal.SIGKILL
+    _kill_when(child, chunk_done, "the import never finished its first chunk")
 
     db_session.expire_all()
     assert db_session.scalar(select(func.count()).select_from(Worker)) == 0  # the chunk written is gone
@@ -146,3 +151,97 @@ def test_an_import_killed_half_way_leaves_nothing_half_written(
     again = imports.import_file(db_session, Actor(None, "admin"), "workers", path)
     assert again.ok and again.created == 0
     assert db_session.scalar(select(func.count()).select_from(Worker)) == rows
+
+
+# --- a scheduler killed mid-job -------------------------------------------------------------------------------
+
+
+def test_a_run_killed_mid_job_is_not_reported_as_success_and_is_retried(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    from webapp import scheduler
+
+    job, tick = "fault_test_killed", datetime(2031, 2, 1, 4, 0)
+    started = SPAWN.Event()
+    child = SPAWN.Process(
+        target=fault_workers.run_job_then_hang, args=(database_url, job, tick.isoformat(), started)
+    )
+    _kill_when(child, started, "the job never started")
+
+    calls: list[str] = []
+
+    def counted(session: Session, *, today: object) -> dict[str, int]:
+        calls.append(str(today))
+        return {"ran": 1}
+
+    scheduler.JOBS[job] = (scheduler.daily(4), counted)
+    try:
+        listed = app.test_cli_runner().invoke(args=["scheduler", "--list"])
+        line = next(ln for ln in listed.output.splitlines() if ln.startswith(job))
+        assert "成功" not in line and "中断" in line, line
+        # the next tick of the scheduler runs the interrupted tick again, once
+        assert scheduler.retry_interrupted(app) == [job]
+        assert scheduler.retry_interrupted(app) == []
+    finally:
+        del scheduler.JOBS[job]
+    assert calls == ["2031-02-01"]
+    db_session.expire_all()
+    run = db_session.scalars(select(SchedulerRun).where(SchedulerRun.job == job)).one()
+    assert run.finished_at is not None and run.error == "" and run.counts == {"ran": 1}
+
+
+# --- races: eight writers at once -----------------------------------------------------------------------------
+
+
+def _at_once(
+    target: object, url: str, headers: dict[str, str], bodies: list[list[dict[str, object]]]
+) -> list[object]:
+    """One process per list of bodies, all starting at once; each reports ``(pid, [(status, body)])``."""
+    start, results = SPAWN.Event(), SPAWN.Queue()
+    processes = [SPAWN.Process(target=target, args=(url, headers, body, start, results)) for body in bodies]
+    for p in processes:
+        p.start()
+    start.set()
+    return _collect(processes, results, len(bodies))
+
+
+def test_the_same_id_numbers_registered_by_eight_writers_at_once_are_one_worker_each_and_409s(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    """Every process posts the same ten workers in the same order: each ID number races eight ways."""
+    from tests.builders import api_token, make_user
+
+    headers = api_token(app.test_client(), make_user(db_session, role="admin", region_code=None))
+    same = [fault_workers.worker_data(7, i) for i in range(10)]
+    reports = _at_once(fault_workers.register_duplicate, database_url, headers, [same] * WRITERS)
+
+    for i in range(len(same)):
+        answers = [answers[i] for _pid, answers in reports]  # type: ignore[misc]
+        assert sorted(status for status, _body in answers) == [201] + [409] * (WRITERS - 1), answers
+        assert all("id_number" in body for status, body in answers if status == 409)
+    assert db_session.scalar(select(func.count()).select_from(Worker)) == len(same)
+
+
+def test_one_worker_placed_on_eight_orders_at_once_has_one_active_placement(
+    app: Flask, db_session: Session, database_url: str
+) -> None:
+    from tests.builders import api_token, make_employer, make_job_order, make_user, make_worker
+    from webapp.models import JobOrder, Placement
+
+    headers = api_token(app.test_client(), make_user(db_session, role="admin", region_code=None))
+    worker = make_worker(db_session)
+    employer = make_employer(db_session)
+    orders = [make_job_order(db_session, employer_id=employer.id, headcount=3).id for _ in range(WRITERS)]
+    bodies = [[{"worker_id": worker.id, "job_order_id": o}] for o in orders]
+    reports = _at_once(fault_workers.place_worker, database_url, headers, bodies)
+
+    statuses = sorted(status for _pid, answers in reports for status, _body in answers)  # type: ignore[misc]
+    assert statuses == [201] + [409] * (WRITERS - 1), reports
+    db_session.expire_all()
+    active = db_session.scalars(
+        select(Placement).where(Placement.worker_id == worker.id, Placement.status == "active")
+    ).all()
+    assert len(active) == 1
+    # nothing half-written: only the winning order counts a filled post
+    filled = db_session.scalars(select(JobOrder.filled).where(JobOrder.id.in_(orders))).all()
+    assert sorted(filled) == [0] * (WRITERS - 1) + [1]

@@ -3,14 +3,20 @@ account is refused when replayed afterwards; API tokens end with the last three.
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import config
 from tests.builders import PASSWORD, api_token, login, make_user
 from webapp.models import AuditLog, User
-from webapp.models.security import LoginSession
+from webapp.models.security import ApiToken, LoginSession
 
 NEW_PASSWORD = "a-much-longer-secret-42"
 
@@ -210,3 +216,104 @@ def test_a_session_without_a_login_session_id_is_refused(app: Flask, db_session:
         sess["_user_id"] = f"{user.id}:{user.session_version}"
         sess["_fresh"] = True
     assert browser.get("/").status_code == 302
+
+
+# --- cookie lifetimes, server-side expiry and API token records (issue 12, item 14) -------------------------
+
+
+def _set_cookie_headers(resp: object) -> dict[str, str]:
+    headers = resp.headers.getlist("Set-Cookie")  # type: ignore[attr-defined]
+    return {h.split("=", 1)[0]: h for h in headers}
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_remember_me_lasts_at_most_30_days_same_site_and_secure_on_https(
+    app: Flask, db_session: Session, scheme: str
+) -> None:
+    user = make_user(db_session)
+    browser = app.test_client()
+    resp = browser.post(
+        "/auth/login",
+        data={"username": user.username, "password": PASSWORD, "remember": "y"},
+        base_url=f"{scheme}://localhost",
+    )
+    assert resp.status_code == 302
+    cookies = _set_cookie_headers(resp)
+    remember = cookies["remember_token"]
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", remember).group(1))  # type: ignore[union-attr]
+    assert expires <= datetime.now(UTC) + timedelta(days=30, minutes=1)
+    for name in ("remember_token", "session"):
+        assert "SameSite=Lax" in cookies[name]
+        assert ("Secure" in cookies[name].split("; ")) == (scheme == "https"), cookies[name]
+
+
+def _age_login_session(db_session: Session, **delta: timedelta) -> None:
+    for row in db_session.scalars(select(LoginSession)):
+        if "created" in delta:
+            row.created_at -= delta["created"]
+        if "idle" in delta:
+            row.last_seen_at = (row.last_seen_at or row.created_at) - delta["idle"]
+    db_session.commit()
+
+
+def test_a_login_session_ends_after_the_idle_time(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    limits = config.load_security_settings()["sessions"]
+    login(client, make_user(db_session))
+    assert client.get("/").status_code == 200
+    _age_login_session(db_session, idle=timedelta(minutes=limits["idle_minutes"] - 5))
+    assert client.get("/").status_code == 200  # a request within the idle time keeps it alive...
+    _age_login_session(db_session, idle=timedelta(minutes=limits["idle_minutes"] + 1))
+    assert client.get("/").status_code == 302  # ...a longer pause ends it
+    assert db_session.scalar(select(func.count()).where(LoginSession.revoked_at.is_not(None))) == 1
+
+
+def test_a_login_session_ends_after_the_absolute_time_even_when_busy(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    limits = config.load_security_settings()["sessions"]
+    login(client, make_user(db_session))
+    _age_login_session(db_session, created=timedelta(hours=limits["absolute_hours"], minutes=1))
+    assert client.get("/").status_code == 302
+
+
+def test_a_remembered_login_outlives_the_idle_time_but_not_its_days(app: Flask, db_session: Session) -> None:
+    limits = config.load_security_settings()["sessions"]
+    user = make_user(db_session)
+    browser = app.test_client()
+    browser.post("/auth/login", data={"username": user.username, "password": PASSWORD, "remember": "y"})
+    _age_login_session(db_session, idle=timedelta(minutes=limits["idle_minutes"] + 1))
+    assert browser.get("/").status_code == 200
+    _age_login_session(db_session, created=timedelta(days=limits["remember_days"], minutes=1))
+    assert browser.get("/").status_code == 302
+
+
+def test_api_tokens_are_listed_and_revoked_one_by_one_on_the_account_page(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    user = make_user(db_session)
+    laptop, script = api_token(app.test_client(), user), api_token(app.test_client(), user)
+    login(client, user)
+    page = client.get("/account/")
+    assert page.status_code == 200
+    ids = [int(i) for i in re.findall(r'action="/account/tokens/(\d+)/revoke"', page.get_data(as_text=True))]
+    assert len(ids) == 2
+    assert client.post(f"/account/tokens/{max(ids)}/revoke").status_code == 302  # the newest: "script"
+    assert client.get("/api/v1/employers", headers=script).status_code == 401
+    assert client.get("/api/v1/employers", headers=laptop).status_code == 200
+    listed = client.get("/account/").get_data(as_text=True)
+    assert (
+        f"/account/tokens/{max(ids)}/revoke" not in listed and f"/account/tokens/{min(ids)}/revoke" in listed
+    )
+    audit = db_session.scalars(select(AuditLog).where(AuditLog.action == "revoke_token")).all()
+    assert [(a.user_id, a.object_id) for a in audit] == [(user.id, str(max(ids)))]
+
+
+def test_nobody_revokes_another_users_token(app: Flask, client: FlaskClient, db_session: Session) -> None:
+    owner, other = make_user(db_session), make_user(db_session)
+    token = api_token(app.test_client(), owner)
+    token_id = db_session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
+    login(client, other)
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    assert client.get("/api/v1/employers", headers=token).status_code == 200

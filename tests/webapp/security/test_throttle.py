@@ -1,20 +1,22 @@
-"""Login throttling: per username and per address, counted in the database (shared by every process), for
-the login page and the API token endpoint alike; 429 with a Chinese message until the window has passed."""
+"""Login throttling: progressive delays per (username, address) and per address, counted atomically in the
+database (shared by every process), for the login page and the API token endpoint alike; never a lock of the
+real user by strangers; 429 with a Chinese message and Retry-After while a delay runs."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.builders import PASSWORD, make_user
 from webapp import create_app
-from webapp.models import utcnow
-from webapp.models.security import LoginAttempt
+from webapp.models import User
+from webapp.models.security import LoginAttempt, LoginThrottle
 from webapp.services import throttle
 
 LIMITS = throttle.Limits.configured()
@@ -35,55 +37,79 @@ def _api_login(client: FlaskClient, username: str, password: str, ip: str = "10.
     )
 
 
-def test_a_username_is_locked_after_n_failures_even_with_the_right_password(
+FREE = LIMITS.free_failures_per_user_address
+
+
+def _wait(db_session: Session, seconds: float) -> None:
+    """Let ``seconds`` pass for the throttle: every counter's clock is moved back."""
+    for row in db_session.scalars(select(LoginThrottle)):
+        row.next_at -= timedelta(seconds=seconds)
+        row.window_start -= timedelta(seconds=seconds)
+    db_session.commit()
+
+
+def test_after_the_free_failures_each_check_waits_longer_and_says_when(
     client: FlaskClient, db_session: Session
 ) -> None:
     user = make_user(db_session)
-    for _ in range(LIMITS.max_failures_per_username):
+    for _ in range(FREE):
         assert _page_login(client, user.username, "wrong") == 200
-    resp = client.post("/auth/login", data={"username": user.username, "password": PASSWORD})
-    assert resp.status_code == 429
-    assert "登录失败次数过多" in resp.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # not logged in
-    # another address does not help: the lock is on the username
-    assert _page_login(client, user.username, PASSWORD, ip="10.9.9.9") == 429
+    resp = client.post(
+        "/auth/login",
+        data={"username": user.username, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    assert resp.status_code == 429 and "登录失败次数过多" in resp.get_data(as_text=True)
+    assert 0 < int(resp.headers["Retry-After"]) <= LIMITS.first_delay_seconds
+    _wait(db_session, LIMITS.first_delay_seconds)
+    assert _page_login(client, user.username, "wrong") == 200  # one more check after the delay...
+    resp = _api_login(client, user.username, PASSWORD)
+    assert resp.status_code == 429  # type: ignore[attr-defined]
+    retry = int(resp.headers["Retry-After"])  # type: ignore[attr-defined]
+    assert LIMITS.first_delay_seconds < retry <= 2 * LIMITS.first_delay_seconds  # ...then twice as long
+    _wait(db_session, retry)
+    assert _page_login(client, user.username, PASSWORD) == 302
 
 
-def test_an_address_is_locked_after_failures_across_usernames(
-    client: FlaskClient, db_session: Session
-) -> None:
-    users = [
-        make_user(db_session)
-        for _ in range(-(-LIMITS.max_failures_per_ip // (LIMITS.max_failures_per_username - 1)))
-    ]
-    tried = 0
-    for user in users:
-        for _ in range(LIMITS.max_failures_per_username - 1):
-            if tried == LIMITS.max_failures_per_ip:
+def test_a_stranger_elsewhere_cannot_lock_the_real_user_out(client: FlaskClient, db_session: Session) -> None:
+    user = make_user(db_session)
+    for _ in range(FREE + 3):
+        _page_login(client, user.username, "wrong", ip="203.0.113.66")
+    assert _page_login(client, user.username, "wrong", ip="203.0.113.66") == 429
+    assert _page_login(client, user.username, PASSWORD, ip="10.0.0.5") == 302  # the user, at the office
+
+
+def test_an_office_behind_nat_shares_a_generous_allowance(client: FlaskClient, db_session: Session) -> None:
+    users = [make_user(db_session) for _ in range(-(-LIMITS.free_failures_per_address // (FREE - 1)) + 1)]
+    typos = 0
+    for user in users:  # many colleagues, each mistyping a few times, all from one address
+        for _ in range(FREE - 1):
+            if typos == LIMITS.free_failures_per_address - 1:
                 break
-            assert _page_login(client, user.username, "wrong", ip="10.0.0.7") == 200
-            tried += 1
+            assert _page_login(client, user.username, "typo", ip="10.0.0.7") == 200
+            typos += 1
+    assert _page_login(client, users[-1].username, PASSWORD, ip="10.0.0.7") == 302
+    client.post("/auth/logout")
+    # an address that goes on guessing past the allowance is slowed down, whatever usernames it tries
     fresh = make_user(db_session)
+    assert _page_login(client, fresh.username, "typo", ip="10.0.0.7") == 200
     assert _page_login(client, fresh.username, PASSWORD, ip="10.0.0.7") == 429
     assert _page_login(client, fresh.username, PASSWORD, ip="10.0.0.8") == 302  # other addresses are free
 
 
-def test_the_api_token_endpoint_is_throttled_too_and_says_when(
-    client: FlaskClient, db_session: Session
-) -> None:
+def test_the_api_token_endpoint_is_throttled_too(client: FlaskClient, db_session: Session) -> None:
     user = make_user(db_session)
-    for _ in range(LIMITS.max_failures_per_username):
+    for _ in range(FREE):
         assert _api_login(client, user.username, "wrong").status_code == 401  # type: ignore[attr-defined]
     resp = _api_login(client, user.username, PASSWORD)
     assert resp.status_code == 429  # type: ignore[attr-defined]
     body = resp.get_json()  # type: ignore[attr-defined]
     assert body["error"]["code"] == "too_many_requests" and "登录失败次数过多" in body["error"]["message"]
-    assert 0 < int(resp.headers["Retry-After"]) <= LIMITS.window_seconds + 1  # type: ignore[attr-defined]
 
 
 def test_pages_and_api_share_the_count(client: FlaskClient, db_session: Session) -> None:
     user = make_user(db_session)
-    for i in range(LIMITS.max_failures_per_username):
+    for i in range(FREE):
         if i % 2:
             _page_login(client, user.username, "wrong")
         else:
@@ -96,7 +122,7 @@ def test_the_count_lives_in_the_database_not_in_a_process(
 ) -> None:
     """A second app (another gunicorn worker) sees the failures the first one counted."""
     user = make_user(db_session)
-    for _ in range(LIMITS.max_failures_per_username):
+    for _ in range(FREE):
         _page_login(client, user.username, "wrong")
     other = create_app(
         {
@@ -109,34 +135,73 @@ def test_the_count_lives_in_the_database_not_in_a_process(
     resp = other.test_client().post(
         "/auth/login",
         data={"username": user.username, "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert resp.status_code == 429
-    assert (
-        db_session.scalar(select(func.count()).select_from(LoginAttempt)) == LIMITS.max_failures_per_username
-    )
+    assert db_session.scalar(select(func.count()).select_from(LoginAttempt)) == FREE
 
 
-def test_the_lock_ends_with_the_window(client: FlaskClient, db_session: Session) -> None:
+def test_failures_are_forgotten_after_the_window(client: FlaskClient, db_session: Session) -> None:
     user = make_user(db_session)
-    for _ in range(LIMITS.max_failures_per_username):
+    for _ in range(FREE):
         _page_login(client, user.username, "wrong")
-    assert _page_login(client, user.username, PASSWORD) == 429
-    past = utcnow() - timedelta(seconds=LIMITS.window_seconds + 1)
-    db_session.execute(update(LoginAttempt).values(at=past))
-    db_session.commit()
+    _wait(db_session, LIMITS.window_seconds + 1)
+    for _ in range(FREE - 1):
+        assert _page_login(client, user.username, "wrong") == 200
     assert _page_login(client, user.username, PASSWORD) == 302
 
 
-def test_a_success_resets_the_username_count(client: FlaskClient, db_session: Session) -> None:
+def test_a_success_resets_the_count(client: FlaskClient, db_session: Session) -> None:
     user = make_user(db_session)
-    for _ in range(LIMITS.max_failures_per_username - 1):
+    for _ in range(FREE - 1):
         _page_login(client, user.username, "wrong")
     assert _page_login(client, user.username, PASSWORD) == 302
     client.post("/auth/logout")
-    for _ in range(LIMITS.max_failures_per_username - 1):
+    for _ in range(FREE - 1):
         assert _page_login(client, user.username, "wrong") == 200
     assert _page_login(client, user.username, PASSWORD) == 302
+
+
+def test_forty_parallel_wrong_guesses_get_no_more_checks_than_serial_ones(
+    app: Flask, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 threads guess at once, each through its own connection: the password is checked at most
+    ``FREE`` times (the rest answer 429 before any check), on SQLite and PostgreSQL alike."""
+    username = make_user(db_session).username
+    checks: list[str] = []
+    lock = threading.Lock()
+    real_check = User.check_password
+
+    def counting(self: User, password: str) -> bool:
+        with lock:
+            checks.append(password)
+        return real_check(self, password)
+
+    monkeypatch.setattr(User, "check_password", counting)
+    guesses = 40
+    barrier, statuses = threading.Barrier(guesses), []
+
+    def guess(i: int) -> None:
+        client = app.test_client()
+        with app.app_context():
+            barrier.wait(timeout=60)
+            resp = client.post(
+                "/api/v1/auth/token",
+                json={"username": username, "password": f"guess-{i}"},
+                environ_base={"REMOTE_ADDR": "198.51.100.9"},
+            )
+            with lock:
+                statuses.append(resp.status_code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(guesses)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(set(statuses)) == [401, 429], statuses
+    assert len(checks) <= FREE, len(checks)
+    assert statuses.count(401) == len(checks)
+    assert db_session.scalar(select(func.count()).select_from(LoginAttempt)) == len(checks)
 
 
 @pytest.mark.parametrize("channel", ["page", "api"])

@@ -302,20 +302,21 @@ def test_village_coordinator_accounts(db_session: Session) -> None:
     admin = Actor(None, "admin")
     existing = staff_user(db_session, WUCUN)
 
-    created = followups.create_village_coordinators(db_session, admin, YANGCUN, password="cun-xieguan-1")
+    created = followups.create_village_coordinators(db_session, admin, YANGCUN)
 
-    villages = sorted(u.region_code for u in created)
+    villages = sorted(c.region_code for c in created)
     assert (
         villages and WUCUN not in villages and all(v.startswith(YANGCUN) and len(v) == 12 for v in villages)
     )
-    assert created[0].username.startswith("xgy") and created[0].check_password("cun-xieguan-1")
-    assert followups.create_village_coordinators(db_session, admin, YANGCUN, password="cun-xieguan-1") == []
+    users = {u.username: u for u in db_session.scalars(select(User).where(User.username.like("xgy%")))}
+    assert set(users) == {c.username for c in created}
+    assert len({c.password for c in created}) == len(created)  # one password each, never shared
+    for c in created:
+        assert len(c.password) >= 12 and users[c.username].check_password(c.password)
+        assert users[c.username].must_change_password
+    assert followups.create_village_coordinators(db_session, admin, YANGCUN) == []
     with pytest.raises(Forbidden):
-        followups.create_village_coordinators(
-            db_session, Actor.of(existing), YANGCUN, password="cun-xieguan-1"
-        )
-    with pytest.raises(ValidationError):
-        followups.create_village_coordinators(db_session, admin, YANGCUN, password="short")
+        followups.create_village_coordinators(db_session, Actor.of(existing), YANGCUN)
 
 
 def test_resolving_a_worker_by_number_or_id(db_session: Session) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.builders import NANLE, id_number, make_job_order, make_user, make_worker
 from webapp.errors import Conflict, NotFound
 from webapp.models import AuditLog, Match, Placement, Worker
-from webapp.models.security import LoginAttempt, LoginSession, PrivacyErasure
+from webapp.models.security import ApiToken, LoginAttempt, LoginSession, LoginThrottle, PrivacyErasure
 from webapp.services import privacy
 from webapp.services.scope import Actor
 from webapp.services.validation import FieldError, parse_id_number
@@ -119,6 +119,12 @@ def test_purge_applies_each_retention_period(db_session: Session) -> None:
             LoginAttempt(at=datetime(2030, 12, 30), username="x", ip="1.1.1.1", success=False),
             LoginSession(user_id=user.id, sid_hash="a" * 64, created_at=long_ago, revoked_at=long_ago),
             LoginSession(user_id=user.id, sid_hash="b" * 64, created_at=datetime(2030, 12, 1)),
+            ApiToken(user_id=user.id, jti_hash="c" * 64, created_at=long_ago, expires_at=long_ago),
+            ApiToken(
+                user_id=user.id, jti_hash="d" * 64, created_at=long_ago, expires_at=datetime(2031, 1, 2)
+            ),
+            LoginThrottle(key="u:x|1.1.1.1", failures=3, window_start=long_ago, next_at=long_ago),
+            LoginThrottle(key="a:1.1.1.1", failures=3, window_start=today, next_at=datetime(2030, 12, 30)),
         ]
     )
     db_session.commit()
@@ -134,7 +140,14 @@ def test_purge_applies_each_retention_period(db_session: Session) -> None:
 
     counts = privacy.purge_expired(db_session, today=today)
 
-    assert counts == {"login_attempts": 1, "login_sessions": 1, "audit_log": 0, "workers_anonymised": 1}
+    assert counts == {
+        "login_attempts": 1,
+        "login_sessions": 1,
+        "api_tokens": 1,
+        "login_throttle": 1,
+        "audit_log": 0,
+        "workers_anonymised": 1,
+    }
     assert _erased(db_session, stale.id).name == "已注销"
     assert _erased(db_session, seeking.id).name == "仍在求职"
     assert _erased(db_session, recent.id).name == "近期就业"
