@@ -99,7 +99,7 @@ def test_a_token_or_session_signed_with_the_old_default_is_refused(
         served = create_app(config)
     assert served.config["SECRET_KEY"] != OLD_DEFAULT
 
-    forged = issue_token(OLD_DEFAULT, user)
+    forged = issue_token(db_session, OLD_DEFAULT, user, max_age=3600)
     resp = served.test_client().get("/api/v1/workers", headers={"Authorization": f"Bearer {forged}"})
     assert resp.status_code == 401
 
