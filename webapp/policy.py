@@ -414,3 +414,65 @@ REGISTRY.add(
         },
     )
 )
+
+
+# --- doors (issue 13): departure plans, workshop routes, fair-day overrides, booth plans -----------------------
+# New workflow actions of the dispatch, eligibility and fair-day features. ``_extend`` adds them to a model's
+# entry when one is registered above, else registers a minimal entry (read/create/update for staff of the
+# region) that a fuller entry, registered before this block, supersedes.
+
+
+def _extend(
+    model: type,
+    key: str,
+    actions: Mapping[str, RoleRules],
+    messages: Mapping[str, str],
+    *,
+    minimal: RoleRules = REGIONAL,
+) -> None:
+    base: dict[str, RoleRules] = {action: minimal for action in BASE_ACTIONS}
+    fields: Mapping[str, RoleRules] = {}
+    known: Mapping[str, str] = {}
+    if model in REGISTRY:
+        current = REGISTRY.of(model)
+        base, fields, known = dict(current.actions), current.fields, current.messages
+    REGISTRY.add(ModelRules(model, key, {**base, **actions}, fields, {**known, **messages}))
+
+
+def _doors_rules() -> None:
+    from webapp.models import DispatchBatch, Fair
+
+    batch_managers = {ADMIN: ALWAYS, **staff(in_region("agreement.region_code"))}
+    _extend(
+        DispatchBatch,
+        "dispatch_batch",
+        # 确认出发 (a departure plan), recording the actual departure, cancelling before departure.
+        {"confirm_departure": batch_managers, "record_departure": batch_managers, "cancel": batch_managers},
+        {
+            "confirm_departure": "只有输出地区（或上级）的人社部门工作人员可以确认出发",
+            "record_departure": "只有输出地区（或上级）的人社部门工作人员可以登记出发",
+            "cancel": "只有输出地区（或上级）的人社部门工作人员可以取消批次",
+        },
+        minimal=batch_managers,
+    )
+    organisers = {ADMIN: ALWAYS, **staff(in_region())}
+    _extend(
+        Fair,
+        "fair",
+        # Check-in or outcomes on another day than the fair's (with a reason); all booths in one form.
+        {"override_fair_day": organisers, "assign_booths": organisers},
+        {
+            "override_fair_day": "只有主办地区（或上级）的人社部门工作人员可以在招聘会日期以外登记",
+            "assign_booths": "只有主办地区（或上级）的人社部门工作人员可以分配展位",
+        },
+    )
+    # A workshop employer's (扶贫车间) order or placement on another route than 扶贫车间.
+    _extend(
+        Employer,
+        "employer",
+        {"override_route": REGIONAL},
+        {"override_route": "只有人社部门工作人员可以为扶贫车间选择其他就业渠道"},
+    )
+
+
+_doors_rules()

@@ -19,7 +19,13 @@ from webapp.services import cooperation, reference
 from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected
 from webapp.services.scope import Actor
 
-STATUS_LABELS = {"planned": _l("待出发"), "departed": _l("已出发"), "arrived": _l("已到达")}
+STATUS_LABELS = {
+    "planned": _l("编组中"),
+    "confirmed": _l("已确认出发（待出发）"),
+    "departed": _l("已出发"),
+    "arrived": _l("已到达"),
+    "cancelled": _l("已取消"),
+}
 
 
 @bp.context_processor
@@ -264,15 +270,53 @@ def batch_xlsx(batch_id: int) -> Response:
     return xlsx_response(content, f"dispatch-batch-{batch_id}.xlsx")
 
 
-@bp.post("/batches/<int:batch_id>/dispatch")
+@bp.route("/batches/<int:batch_id>/dispatch", methods=["GET", "POST"])
 @login_required
-def dispatch(batch_id: int) -> Response:
+def dispatch(batch_id: int) -> str | Response:
+    """确认出发: a summary of what will happen first; the POST of its form (``confirm=yes``) makes it so."""
+    actor = _actor()
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        try:
+            batch = cooperation.confirm_departure(db.session, actor, batch_id)
+        except DomainError as err:
+            _flash_error(err)
+        else:
+            if batch.status == "departed":
+                flash(_("已确认出发：出发日期已到，已为可登记的人员登记就业"), "success")
+            else:
+                flash(
+                    _("已确认出发：将于 %(day)s 出发当日登记就业", day=batch.departure_date.isoformat()),
+                    "success",
+                )
+        return redirect(url_for(".batch", batch_id=batch_id))
+    summary = cooperation.departure_summary(db.session, actor, batch_id)
+    agreement, _found = cooperation.get_batch(db.session, actor, batch_id)
+    return render_template("cooperation/confirm_departure.html", agreement=agreement, summary=summary)
+
+
+@bp.post("/batches/<int:batch_id>/departure")
+@login_required
+def departure(batch_id: int) -> Response:
     try:
-        cooperation.dispatch(db.session, _actor(), batch_id)
+        cooperation.record_departure(
+            db.session, _actor(), batch_id, departed_on=request.form.get("departed_on") or None
+        )
     except DomainError as err:
         _flash_error(err)
     else:
-        flash(_("已确认出发，已为全部人员登记就业"), "success")
+        flash(_("已登记实际出发，已为可登记的人员登记就业"), "success")
+    return redirect(url_for(".batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/cancel")
+@login_required
+def cancel(batch_id: int) -> Response:
+    try:
+        cooperation.cancel_batch(db.session, _actor(), batch_id, request.form.get("reason"))
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("批次已取消，未登记任何就业"), "success")
     return redirect(url_for(".batch", batch_id=batch_id))
 
 

@@ -7,8 +7,10 @@
   post or not at all.
 - Batch placement fills all posts at once with ``matcher.assign`` (``optimal`` or ``stable``), see
   :func:`plan_placements` for the method (families, county quotas). The plan is stored on the candidates.
-- Dispatch batches (组织化输出) take planned candidates with a departure date and destination; dispatching
-  records their placements (source ``cooperation``) in one transaction; arrival is confirmed later.
+- Dispatch batches (组织化输出) take planned candidates with a departure date and destination. 确认出发 makes
+  the batch a departure plan (after a summary of what will happen); the placements (source ``cooperation``)
+  are recorded on the departure date by the scheduler, or when staff record the actual departure; a batch
+  cancelled before it leaves records none. Arrival is confirmed later.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from sqlalchemy import func, insert, or_, select, true
+from sqlalchemy import func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 import matcher
+from webapp import policy
 from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from webapp.models import (
     CooperationAgreement,
@@ -37,6 +40,7 @@ from webapp.models import (
     DispatchMember,
     Employer,
     JobOrder,
+    Placement,
     Worker,
     utcnow,
 )
@@ -44,7 +48,7 @@ from webapp.services import audit, reference, transaction
 from webapp.services.fairs import ancestors, workbook_bytes
 from webapp.services.job_orders import parse_occupation
 from webapp.services.matching import job_order_profile, worker_profile
-from webapp.services.placements import record_placement
+from webapp.services.placements import check_placeable, record_placement
 from webapp.services.scope import Actor, county_of, region_level, region_prefix, within
 from webapp.services.validation import (
     Collector,
@@ -78,6 +82,11 @@ METHODS = ("optimal", "stable")
 MAX_IMPORT_ROWS = 20000
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 HOME_PROVINCE = "410000"
+#: Batches whose members are spoken for (a cancelled batch frees its members).
+LIVE_BATCH = DispatchBatch.status != "cancelled"
+#: Batches not yet gone: their members hold a post of the agreement without a placement.
+PENDING_BATCH = ("planned", "confirmed")
+SYSTEM = Actor(user_id=None, role="admin", username="scheduler")
 
 
 # --- agreements ---------------------------------------------------------------------------------------------
@@ -794,7 +803,7 @@ def _batch_of(session: Session, agreement_id: int, worker_id: int) -> DispatchBa
     return session.scalar(
         select(DispatchBatch)
         .join(DispatchMember, DispatchMember.batch_id == DispatchBatch.id)
-        .where(DispatchBatch.agreement_id == agreement_id, DispatchMember.worker_id == worker_id)
+        .where(DispatchBatch.agreement_id == agreement_id, DispatchMember.worker_id == worker_id, LIVE_BATCH)
     )
 
 
@@ -835,11 +844,11 @@ def placement_inputs(
         )
         .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
         .join(Worker, Worker.id == DispatchMember.worker_id)
-        .where(DispatchBatch.agreement_id == agreement.id)
+        .where(DispatchBatch.agreement_id == agreement.id, LIVE_BATCH)
     ):
         batched[worker_id] = order_id
         used_by_county[county_of(region)] += 1
-        if status == "planned":
+        if status in PENDING_BATCH:
             reserved[order_id] += 1
     capacity = {o.id: max(o.headcount - o.filled - reserved[o.id], 0) for o in orders}
     rows = list(
@@ -956,14 +965,14 @@ def plan_view(session: Session, actor: Actor, agreement_id: int) -> PlanView:
         session.scalars(
             select(DispatchMember.worker_id)
             .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
-            .where(DispatchBatch.agreement_id == agreement_id)
+            .where(DispatchBatch.agreement_id == agreement_id, LIVE_BATCH)
         )
     )
     reserved = Counter(
         session.scalars(
             select(DispatchMember.job_order_id)
             .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
-            .where(DispatchBatch.agreement_id == agreement_id, DispatchBatch.status == "planned")
+            .where(DispatchBatch.agreement_id == agreement_id, DispatchBatch.status.in_(PENDING_BATCH))
         )
     )
     all_planned = Counter(
@@ -1018,7 +1027,7 @@ def create_batch(
             session.scalars(
                 select(DispatchMember.worker_id)
                 .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
-                .where(DispatchBatch.agreement_id == agreement.id)
+                .where(DispatchBatch.agreement_id == agreement.id, LIVE_BATCH)
             )
         )
         stmt = (
@@ -1080,8 +1089,8 @@ def batches(session: Session, actor: Actor, agreement_id: int) -> list[DispatchB
 def remove_member(session: Session, actor: Actor, batch_id: int, worker_id: int) -> None:
     agreement, batch = get_batch(session, actor, batch_id)
     check_manage(actor, agreement)
-    if batch.status != "planned":
-        raise Conflict("批次已出发，不能移出人员")
+    if batch.status not in PENDING_BATCH:
+        raise Conflict("批次已出发或已取消，不能移出人员")
     member = next((m for m in batch.members if m.worker_id == worker_id), None)
     if member is None:
         raise NotFound("该人员不在此批次中")
@@ -1090,39 +1099,205 @@ def remove_member(session: Session, actor: Actor, batch_id: int, worker_id: int)
         audit.record(session, actor, "delete", "dispatch_member", batch.id, worker_id=worker_id)
 
 
-def dispatch(session: Session, actor: Actor, batch_id: int) -> DispatchBatch:
-    """The batch departs: each member's placement is recorded (source ``cooperation``, starting on the departure
-    date) in one transaction — if any member cannot be placed, nothing is recorded and the reason names them."""
-    agreement, batch = get_batch(session, actor, batch_id)
-    check_manage(actor, agreement)
+@dataclass(frozen=True)
+class DepartureSummary:
+    """What 确认出发 will do, shown before it is done: who leaves when for which post, and who cannot."""
+
+    batch: DispatchBatch
+    members: int
+    posts: list[tuple[JobOrder, int]]  # order and how many of the batch go to it
+    problems: list[tuple[DispatchMember, str]]
+    placements_now: bool  # the departure date is today or past: placements are recorded at once
+
+
+def _member_problems(session: Session, batch: DispatchBatch) -> list[tuple[DispatchMember, str]]:
+    """Members who could not be placed on departure, and why (the rules of ``placements.record_placement``)."""
+    employed = set(
+        session.scalars(
+            select(Placement.worker_id).where(
+                Placement.worker_id.in_([m.worker_id for m in batch.members]), Placement.status == "active"
+            )
+        )
+    )
+    taken: Counter[int] = Counter()
+    problems: list[tuple[DispatchMember, str]] = []
+    for member in batch.members:
+        order = member.job_order
+        try:
+            check_placeable(member.worker, order)
+        except DomainError as err:
+            problems.append((member, err.message))
+            continue
+        if member.worker_id in employed:
+            problems.append((member, "该人员已有在岗记录"))
+        elif order.status != "open" or order.filled + taken[order.id] >= order.headcount:
+            problems.append((member, f"岗位“{order.title}”已满员或已关闭"))
+        else:
+            taken[order.id] += 1
+    return problems
+
+
+def departure_summary(
+    session: Session, actor: Actor, batch_id: int, *, today: date | None = None
+) -> DepartureSummary:
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "confirm_departure", batch)
+    per_post: Counter[int] = Counter(m.job_order_id for m in batch.members)
+    orders = {m.job_order_id: m.job_order for m in batch.members}
+    return DepartureSummary(
+        batch=batch,
+        members=len(batch.members),
+        posts=[(orders[oid], n) for oid, n in sorted(per_post.items())],
+        problems=_member_problems(session, batch),
+        placements_now=batch.departure_date <= (today or date.today()),
+    )
+
+
+def _problem_message(problems: Sequence[tuple[DispatchMember, str]]) -> str:
+    return "；".join(
+        f"{m.worker.name}（{mask_id_number(m.worker.id_number)}）：{reason}" for m, reason in problems[:10]
+    )
+
+
+def confirm_departure(
+    session: Session, actor: Actor, batch_id: int, *, today: date | None = None
+) -> DispatchBatch:
+    """确认出发: the batch becomes a departure plan. No placement is recorded now: the scheduler records them on
+    the departure date (:func:`dispatch_departures`), or staff when they record the actual departure. A batch
+    whose date is today or past departs at once. Refused, with nothing written, if any member could not be
+    placed (the reason names them: remove them from the batch first)."""
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "confirm_departure", batch)
+    today = today or date.today()
     if batch.status != "planned":
-        raise Conflict("该批次已出发", fields={"status": "已出发"})
+        raise Conflict("该批次已确认出发或已取消", fields={"status": "不是待出发"})
     if not batch.members:
         raise ValidationError("批次中没有人员", fields={"members": "没有人员"})
+    problems = _member_problems(session, batch)
+    if problems:
+        raise Conflict(
+            f"以下人员无法登记就业，请将其移出批次后再确认出发，本批次未作任何变更：{_problem_message(problems)}",
+            fields={"worker_id": "、".join(str(m.worker_id) for m, _r in problems)},
+        )
     with transaction(session):
+        batch.status, batch.confirmed_at, batch.confirmed_by = "confirmed", utcnow(), actor.user_id
+        audit.record(
+            session,
+            actor,
+            "confirm_departure",
+            "dispatch_batch",
+            batch.id,
+            members=len(batch.members),
+            departure_date=batch.departure_date.isoformat(),
+        )
+    if batch.departure_date <= today:
+        _depart(session, actor, batch.id, batch.departure_date)
+    return batch
+
+
+def record_departure(
+    session: Session, actor: Actor, batch_id: int, *, departed_on: Any = None, today: date | None = None
+) -> DispatchBatch:
+    """Staff record that a confirmed batch actually left (on ``departed_on``, default today): each member's
+    placement starts that day."""
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "record_departure", batch)
+    today = today or date.today()
+    c = Collector()
+    day = c.field("departed_on", parse_date, departed_on) or today
+    if day > today:
+        c.add("departed_on", "实际出发日期不能晚于今天")
+    c.done()
+    if batch.status == "planned":
+        raise ValidationError("请先确认出发", fields={"status": "尚未确认出发"})
+    if batch.status != "confirmed":
+        raise Conflict("该批次已出发或已取消", fields={"status": "不是待出发"})
+    _depart(session, actor, batch.id, day)
+    return batch
+
+
+def _depart(session: Session, actor: Actor, batch_id: int, day: date) -> tuple[int, int]:
+    """Record the placements of a confirmed batch, exactly once: the status moves confirmed → departed in one
+    guarded UPDATE, so a second scheduler or a clerk at the same moment finds nothing to do. A member who can no
+    longer be placed (placed elsewhere meanwhile, post full) keeps the reason; the others go."""
+    with transaction(session):
+        claimed = session.execute(
+            update(DispatchBatch)
+            .where(DispatchBatch.id == batch_id, DispatchBatch.status == "confirmed")
+            .values(status="departed", departed_on=day, departed_at=utcnow())
+        ).rowcount
+        if not claimed:
+            raise Conflict("该批次已出发或已取消", fields={"status": "不是待出发"})
+        batch = session.get(DispatchBatch, batch_id)
+        assert batch is not None
+        session.refresh(batch)
+        problems = dict((m.id, reason) for m, reason in _member_problems(session, batch))
+        placed = 0
         for member in batch.members:
-            try:
-                placement = record_placement(
-                    session,
-                    actor,
-                    {
-                        "worker_id": member.worker_id,
-                        "job_order_id": member.job_order_id,
-                        "source": "cooperation",
-                        "start_date": batch.departure_date,
-                    },
-                    commit=False,
-                )
-            except DomainError as err:
-                worker = member.worker
-                raise Conflict(
-                    f"{worker.name}（{mask_id_number(worker.id_number)}）无法登记就业：{err.message}；"
-                    "请将其移出批次后再确认出发，本批次未登记任何人",
-                    fields={"worker_id": str(member.worker_id)},
-                ) from None
+            if member.id in problems:
+                member.not_placed_reason = problems[member.id][:255]
+                continue
+            placement = record_placement(
+                session,
+                actor,
+                {
+                    "worker_id": member.worker_id,
+                    "job_order_id": member.job_order_id,
+                    "source": "cooperation",
+                    "start_date": day,
+                },
+                commit=False,
+            )
             member.placement_id = placement.id
-        batch.status, batch.departed_at = "departed", utcnow()
-        audit.record(session, actor, "dispatch", "dispatch_batch", batch.id, members=len(batch.members))
+            placed += 1
+        audit.record(
+            session,
+            actor,
+            "dispatch",
+            "dispatch_batch",
+            batch.id,
+            departed_on=day.isoformat(),
+            placed=placed,
+            not_placed=len(problems),
+        )
+    return placed, len(problems)
+
+
+def dispatch_departures(session: Session, *, today: date) -> dict[str, int]:
+    """Scheduler job: every confirmed batch whose departure date has come departs (its placements start on the
+    departure date). Each batch departs exactly once (see :func:`_depart`)."""
+    counts = {"batches": 0, "placements": 0, "not_placed": 0}
+    due = list(
+        session.scalars(
+            select(DispatchBatch.id)
+            .where(DispatchBatch.status == "confirmed", DispatchBatch.departure_date <= today)
+            .order_by(DispatchBatch.departure_date, DispatchBatch.id)
+        )
+    )
+    for batch_id in due:
+        departure = session.scalar(select(DispatchBatch.departure_date).where(DispatchBatch.id == batch_id))
+        try:
+            placed, missed = _depart(session, SYSTEM, batch_id, departure or today)
+        except Conflict:
+            continue  # departed meanwhile (staff recorded it, or another scheduler)
+        counts["batches"] += 1
+        counts["placements"] += placed
+        counts["not_placed"] += missed
+    return counts
+
+
+def cancel_batch(session: Session, actor: Actor, batch_id: int, reason: Any) -> DispatchBatch:
+    """Cancel a batch before it departs: no placement is recorded, its members are free for another batch."""
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "cancel", batch)
+    c = Collector()
+    text = c.field("reason", parse_text, reason, max_len=255, label="取消原因")
+    c.done()
+    if batch.status not in PENDING_BATCH:
+        raise Conflict("批次已出发或已取消，不能取消", fields={"status": "不能取消"})
+    with transaction(session):
+        batch.status, batch.cancelled_at, batch.cancel_reason = "cancelled", utcnow(), text or ""
+        audit.record(session, actor, "cancel", "dispatch_batch", batch.id, reason=text)
     return batch
 
 
@@ -1137,7 +1312,7 @@ def confirm_arrival(
     """Confirm that members (default: all) arrived; the batch is ``arrived`` when everyone has."""
     agreement, batch = get_batch(session, actor, batch_id)
     check_manage(actor, agreement)
-    if batch.status == "planned":
+    if batch.status not in ("departed", "arrived"):
         raise ValidationError("批次尚未出发", fields={"status": "尚未出发"})
     c = Collector()
     day = c.field("arrived_on", parse_date, arrived_on) or date.today()

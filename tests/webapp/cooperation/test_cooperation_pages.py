@@ -121,7 +121,15 @@ def test_agreement_to_arrival(client: FlaskClient, db_session: Session) -> None:
     )
     assert len(rows) == 4
 
-    assert client.post(f"/cooperation/batches/{batch.id}/dispatch").status_code == 302
+    # 确认出发 shows what will happen first; a POST without the confirmation records nothing.
+    summary = text(client.get(f"/cooperation/batches/{batch.id}/dispatch").get_data(as_text=True))
+    assert "确认后将会" in summary and "3 人于" in summary
+    client.post(f"/cooperation/batches/{batch.id}/dispatch")
+    db_session.expire_all()
+    assert db_session.get(DispatchBatch, batch.id).status == "planned"
+    assert (
+        client.post(f"/cooperation/batches/{batch.id}/dispatch", data={"confirm": "yes"}).status_code == 302
+    )
     assert (
         db_session.scalar(
             select(func.count()).select_from(Placement).where(Placement.source == "cooperation")

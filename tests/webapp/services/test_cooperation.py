@@ -302,7 +302,7 @@ def planned_agreement(db_session: Session, n: int = 3) -> tuple[Any, JobOrder, l
     return ag, order, people
 
 
-def test_dispatch_records_placements_and_arrival_is_confirmed_later(db_session: Session) -> None:
+def test_departure_records_placements_and_arrival_is_confirmed_later(db_session: Session) -> None:
     ag, order, people = planned_agreement(db_session)
     departure = date.today() + timedelta(days=3)
     batch = cooperation.create_batch(
@@ -314,7 +314,9 @@ def test_dispatch_records_placements_and_arrival_is_confirmed_later(db_session: 
     assert len(batch.members) == 3
     with pytest.raises(ValidationError):
         cooperation.confirm_arrival(db_session, CITY, batch.id)
-    cooperation.dispatch(db_session, CITY, batch.id)
+    cooperation.confirm_departure(db_session, CITY, batch.id)
+    assert db_session.scalars(select(Placement)).all() == []
+    cooperation.dispatch_departures(db_session, today=departure)
     placements = db_session.scalars(select(Placement)).all()
     assert {(p.source, p.job_order_id, p.start_date) for p in placements} == {
         ("cooperation", order.id, departure)
@@ -329,10 +331,10 @@ def test_dispatch_records_placements_and_arrival_is_confirmed_later(db_session: 
     assert batch.status == "arrived"
     assert all(m.arrived_on for m in batch.members)
     with pytest.raises(Conflict):
-        cooperation.dispatch(db_session, CITY, batch.id)
+        cooperation.confirm_departure(db_session, CITY, batch.id)
 
 
-def test_a_member_who_cannot_be_placed_stops_the_whole_dispatch(db_session: Session) -> None:
+def test_a_member_who_cannot_be_placed_stops_the_whole_confirmation(db_session: Session) -> None:
     ag, order, people = planned_agreement(db_session)
     batch = cooperation.create_batch(
         db_session,
@@ -345,7 +347,7 @@ def test_a_member_who_cannot_be_placed_stops_the_whole_dispatch(db_session: Sess
 
     record_placement(db_session, CITY, {"worker_id": people[1].id, "job_order_id": other.id})
     with pytest.raises(Conflict) as err:
-        cooperation.dispatch(db_session, CITY, batch.id)
+        cooperation.confirm_departure(db_session, CITY, batch.id)
     assert people[1].name in err.value.message
     assert (
         db_session.scalar(
@@ -353,8 +355,9 @@ def test_a_member_who_cannot_be_placed_stops_the_whole_dispatch(db_session: Sess
         )
         == 0
     )
+    assert db_session.get(DispatchBatch, batch.id).status == "planned"
     cooperation.remove_member(db_session, CITY, batch.id, people[1].id)
-    cooperation.dispatch(db_session, CITY, batch.id)
+    cooperation.confirm_departure(db_session, CITY, batch.id)  # leaving today: placed at once
     assert (
         db_session.scalar(
             select(func.count()).select_from(Placement).where(Placement.source == "cooperation")
