@@ -429,8 +429,10 @@ def _extend(
     messages: Mapping[str, str],
     *,
     minimal: RoleRules = REGIONAL,
+    minimal_read: RoleRules | None = None,
 ) -> None:
     base: dict[str, RoleRules] = {action: minimal for action in BASE_ACTIONS}
+    base["read"] = minimal_read or minimal
     fields: Mapping[str, RoleRules] = {}
     known: Mapping[str, str] = {}
     if model in REGISTRY:
@@ -465,6 +467,8 @@ def _doors_rules() -> None:
             "override_fair_day": "只有主办地区（或上级）的人社部门工作人员可以在招聘会日期以外登记",
             "assign_booths": "只有主办地区（或上级）的人社部门工作人员可以分配展位",
         },
+        # Every employer may see a fair (to ask to join); staff see their own and those above them.
+        minimal_read={**ANY_STAFF, EMPLOYER: ALWAYS},
     )
     # A workshop employer's (扶贫车间) order or placement on another route than 扶贫车间.
     _extend(
