@@ -78,7 +78,11 @@ def _employer_fields() -> dict[str, Schema]:
         },
         "region_code": REGION_CODE,
         "contact_name": {"type": "string", "maxLength": 64},
-        "contact_phone": {"anyOf": [MOBILE, {"const": ""}], "description": "11 位手机号码，可为空"},
+        "contact_phone": {
+            "type": "string",
+            "maxLength": 24,
+            "description": "11 位手机号码，或固定电话“区号-号码”（可带分机，如 0512-68001234-801），可为空",
+        },
         "address": {"type": "string", "maxLength": 255},
         "is_workshop": {**BOOL, "description": "扶贫车间"},
         "is_partner": {**BOOL, "description": "劳务协作合作企业"},

@@ -19,6 +19,7 @@ from webapp.services import cooperation, reference
 from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected
 from webapp.services.scope import Actor
 
+POSTS_PER_PAGE = 50
 STATUS_LABELS = {
     "planned": _l("编组中"),
     "confirmed": _l("已确认出发（待出发）"),
@@ -111,6 +112,17 @@ def _detail(
 ) -> tuple[str, int]:
     actor = _actor()
     agreement = cooperation.get_agreement(db.session, actor, agreement_id)
+    filters = {name: request.args.get(name, "").strip() for name in ("q", "region_code", "status")}
+    post_page = cooperation.post_page(
+        db.session,
+        actor,
+        agreement.id,
+        q=filters["q"] or None,
+        region_code=filters["region_code"] or None,
+        status=filters["status"] or None,
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=POSTS_PER_PAGE,
+    )
     return (
         render_template(
             "cooperation/detail.html",
@@ -120,7 +132,8 @@ def _detail(
             counties=cooperation.county_options(agreement),
             candidates=cooperation.candidates(db.session, actor, agreement.id),
             batches=cooperation.batches(db.session, actor, agreement.id),
-            posts=cooperation.posts(db.session, agreement.id),
+            posts=post_page,
+            post_filters=filters,
             import_errors=import_errors,
             headers=IMPORT_HEADERS,
         ),
@@ -137,8 +150,8 @@ def detail(agreement_id: int) -> tuple[str, int]:
 @bp.route("/<int:agreement_id>/template.xlsx")
 @login_required
 def template(agreement_id: int) -> Response:
-    cooperation.get_agreement(db.session, _actor(), agreement_id)
-    return xlsx_response(cooperation.template_xlsx(), "posts-template.xlsx")
+    agreement = cooperation.get_agreement(db.session, _actor(), agreement_id)
+    return xlsx_response(cooperation.template_xlsx(agreement), "posts-template.xlsx")
 
 
 @bp.post("/<int:agreement_id>/import")
@@ -148,15 +161,25 @@ def import_posts(agreement_id: int) -> tuple[str, int] | Response:
     if upload is None or not upload.filename:
         flash(_("请选择要上传的 Excel 文件"), "danger")
         return redirect(url_for(".detail", agreement_id=agreement_id))
+    preview = request.form.get("preview") == "1"
     try:
-        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.read())
+        result = cooperation.import_posts(db.session, _actor(), agreement_id, upload.read(), preview=preview)
     except ImportRejected as err:
         return _detail(agreement_id, import_errors=err, status=err.status)
     except ValidationError as err:
         _flash_error(err)
         return redirect(url_for(".detail", agreement_id=agreement_id))
-    flash(_("已导入 %(n)s 个岗位", n=count), "success")
+    message = (
+        _("检查通过（未写入）：新增 %(new)s 个、变更 %(changed)s 个、未变 %(same)s 个岗位", **_counts(result))
+        if preview
+        else _("已导入：新增 %(new)s 个、变更 %(changed)s 个、未变 %(same)s 个岗位", **_counts(result))
+    )
+    flash(message, "success")
     return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+def _counts(result: cooperation.PostImport) -> dict[str, int]:
+    return {"new": result.new, "changed": result.changed, "same": result.unchanged}
 
 
 @bp.post("/<int:agreement_id>/quotas")

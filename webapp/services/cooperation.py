@@ -20,18 +20,20 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
+from stdnum.cn.uscc import calc_check_digit as uscc_check_digit
 
 import matcher
 from webapp import policy
 from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from webapp.models import (
+    JOB_ORDER_STATUSES,
     CooperationAgreement,
     CooperationCandidate,
     CooperationPost,
@@ -56,10 +58,10 @@ from webapp.services.validation import (
     mask_id_number,
     parse_bool,
     parse_choice,
+    parse_contact_phone,
     parse_date,
     parse_int,
     parse_list,
-    parse_phone,
     parse_region,
     parse_text,
     parse_uscc,
@@ -111,7 +113,7 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
             out[name] = c.field(name, parse_text, data.get(name), required=False, max_len=max_len) or ""
     if want("contact_phone"):
         out["contact_phone"] = c.field(
-            "contact_phone", parse_phone, data.get("contact_phone"), required=False
+            "contact_phone", parse_contact_phone, data.get("contact_phone"), required=False
         )
     for name in ("starts_on", "ends_on"):
         if want(name):
@@ -197,6 +199,44 @@ class PostRow:
     open: int  # headcount − filled
     planned: int  # candidates planned on it, not yet in a batch
     reserved: int  # in dispatch batches not yet departed
+
+
+def post_page(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    *,
+    q: str | None = None,
+    region_code: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    """One page of the agreement's posts, filtered by text (title or employer), place of work and status."""
+    agreement = get_agreement(session, actor, agreement_id)
+    c = Collector()
+    text = c.field("q", parse_text, q, required=False, max_len=64)
+    region = c.field("region_code", parse_region, region_code) if region_code else None
+    wanted = c.field("status", parse_choice, status, JOB_ORDER_STATUSES, label="状态") if status else None
+    c.done()
+    stmt = (
+        select(JobOrder)
+        .join(CooperationPost, CooperationPost.job_order_id == JobOrder.id)
+        .join(Employer, Employer.id == JobOrder.employer_id)
+        .where(CooperationPost.agreement_id == agreement.id)
+    )
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(or_(JobOrder.title.like(like), Employer.name.like(like)))
+    if region:
+        stmt = stmt.where(JobOrder.region_code.startswith(region_prefix(region)))
+    if wanted:
+        stmt = stmt.where(JobOrder.status == wanted)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(CooperationPost.source_row, JobOrder.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
 
 
 def posts(session: Session, agreement_id: int) -> list[JobOrder]:
@@ -417,6 +457,15 @@ def _as_date(raw: Any) -> date | None:
     return parse_date(raw)
 
 
+def _partner_ref(raw: Any) -> str | None:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = parse_text(
+        str(raw) if isinstance(raw, int) else raw, required=False, max_len=64, label="合作方岗位编号"
+    )
+    return text or None
+
+
 IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("企业名称", "employer_name", lambda raw: parse_text(raw, max_len=128, label="企业名称"), True),
     Column("统一社会信用代码", "uscc", parse_uscc, True),
@@ -435,6 +484,8 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("提供住宿", "housing", parse_bool),
     Column("提供伙食", "board", parse_bool),
     Column("到岗日期", "start_date", _as_date),
+    # Last, so that files made for the earlier template keep their column letters.
+    Column("合作方岗位编号", "partner_ref", _partner_ref),
 )
 IMPORT_HEADERS = tuple(col.header for col in IMPORT_COLUMNS)
 
@@ -463,15 +514,21 @@ class ImportRejected(ValidationError):
         self.total_rows = total_rows
 
 
-def template_xlsx() -> bytes:
-    """An empty import template with the expected headers and one example row."""
+def template_xlsx(agreement: CooperationAgreement, *, today: date | None = None) -> bytes:
+    """An import template with the expected headers and one example row that passes every check for this
+    agreement (its partner region and period)."""
+    today = today or date.today()
+    arrival = max(today, agreement.starts_on or today) + timedelta(days=30)
+    if agreement.ends_on and arrival > agreement.ends_on:
+        arrival = agreement.ends_on
+    body = "91320500MA1Y00001"  # an example credit code, with its real check character
     example = (
         "苏州示例电子有限公司",
-        "91320500MA1XXXXXXX",
+        body + uscc_check_digit(body),
         "电子装配工",
         "电子设备装配工",
         50,
-        "320500",
+        agreement.partner_region_code,
         5000,
         6500,
         18,
@@ -480,7 +537,8 @@ def template_xlsx() -> bytes:
         "",
         "是",
         "是",
-        "2026-03-01",
+        arrival.isoformat(),
+        "SZ-2026-001",
     )
     return workbook_bytes([("岗位", IMPORT_HEADERS, [example])])
 
@@ -510,17 +568,64 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes) -> int:
+@dataclass
+class PostImport:
+    """What an import of a partner's posts did (or, previewed, would do): rows new, changed and unchanged."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    preview: bool = False
+
+    @property
+    def rows(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+def import_posts(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    data: bytes,
+    *,
+    preview: bool = False,
+    today: date | None = None,
+) -> PostImport:
     """Import the partner's posts from an .xlsx (first sheet, header row first). All rows or none.
 
-    Returns the number of posts (job orders) created. Employers are found by their credit code or created
-    (marked as labour-cooperation partners).
+    Idempotent: a post is keyed by the partner's post number (合作方岗位编号), or by employer + title + place of
+    work when that is empty; a row whose post exists updates it when it differs, so a second upload of the same
+    file writes nothing and reports every row unchanged. ``preview`` checks and counts without writing.
+    Employers are found by their credit code or created (marked as labour-cooperation partners).
     """
     agreement = get_agreement(session, actor, agreement_id)
     check_manage(actor, agreement)
     rows = _read_rows(data)
     if not rows:
         raise ValidationError("文件是空的", fields={"file": "没有内容"})
+    checked = check_post_rows(agreement, rows, today=today or date.today())
+    return apply_posts(session, actor, agreement, checked, preview=preview)
+
+
+@dataclass
+class CheckedPosts:
+    """The rows of a posts file that passed every check that needs no database: ``(row number, values)``."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    names: dict[str, tuple[str, int]]  # credit code -> (employer name, first row)
+    where: dict[str, int]  # header -> column index
+    total_rows: int
+
+
+def _letter(where: Mapping[str, int], header: str) -> str:
+    return get_column_letter(where[header] + 1) if header in where else ""
+
+
+def check_post_rows(
+    agreement: CooperationAgreement, rows: Sequence[tuple[Any, ...]], *, today: date
+) -> CheckedPosts:
+    """Check the header and every row (types, the partner region, ranges, the agreement's period, duplicates
+    within the file); raise :class:`ImportRejected` with every problem, or return the clean rows."""
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     errors: list[RowError] = []
     where: dict[str, int] = {}
@@ -542,6 +647,7 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes)
         raise ImportRejected(errors, max(len(rows) - 1, 0))
 
     clean_rows: list[tuple[int, dict[str, Any]]] = []
+    keys: dict[Any, int] = {}
     for number, raw in enumerate(rows[1:], start=2):
         if all(_blank(v) for v in raw):
             continue
@@ -559,18 +665,29 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes)
                 errors.append(RowError(number, letter, col.header, str(err)))
         region = values.get("region_code")
         if region and not within(region, agreement.partner_region_code):
-            letter = get_column_letter(where["工作地点代码"] + 1)
             errors.append(
                 RowError(
                     number,
-                    letter,
+                    _letter(where, "工作地点代码"),
                     "工作地点代码",
                     f"工作地点不在合作地区（{reference.region_name(agreement.partner_region_code)}）内",
                 )
             )
         for low, high, label in (("wage_min", "wage_max", "最高月工资"), ("age_min", "age_max", "最高年龄")):
             if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
-                errors.append(RowError(number, get_column_letter(where[label] + 1), label, "不能低于下限"))
+                errors.append(RowError(number, _letter(where, label), label, "不能低于下限"))
+        problem = _arrival_problem(agreement, values.get("start_date"))
+        if problem:
+            errors.append(RowError(number, _letter(where, "到岗日期"), "到岗日期", problem))
+        key = post_key(values)
+        if key is not None:
+            if key in keys:
+                column = "合作方岗位编号" if key[0] == "ref" else "岗位名称"
+                errors.append(
+                    RowError(number, _letter(where, column), column, f"与第{keys[key]}行是同一岗位")
+                )
+            else:
+                keys[key] = number
         clean_rows.append((number, values))
     if not clean_rows and not errors:
         raise ValidationError("文件中没有岗位数据", fields={"file": "只有表头"})
@@ -583,7 +700,7 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes)
                 errors.append(
                     RowError(
                         number,
-                        get_column_letter(where["企业名称"] + 1),
+                        _letter(where, "企业名称"),
                         "企业名称",
                         f"同一信用代码在第{first[1]}行的企业名称为“{first[0]}”",
                     )
@@ -591,14 +708,120 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes)
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         raise ImportRejected(errors, len(rows) - 1)
+    return CheckedPosts(clean_rows, names, where, len(rows) - 1)
+
+
+def _arrival_problem(agreement: CooperationAgreement, start: date | None) -> str:
+    """The arrival date (到岗日期) lies within the agreement's period."""
+    if start is None:
+        return ""
+    if agreement.starts_on and start < agreement.starts_on:
+        return f"到岗日期不能早于协议开始日期（{agreement.starts_on.isoformat()}）"
+    if agreement.ends_on and start > agreement.ends_on:
+        return f"到岗日期不能晚于协议结束日期（{agreement.ends_on.isoformat()}）"
+    return ""
+
+
+def post_key(values: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """How a post is recognised again: the partner's post number, else employer + title + place of work."""
+    ref = values.get("partner_ref")
+    if ref:
+        return ("ref", ref)
+    if values.get("uscc") and values.get("title") and values.get("region_code"):
+        return ("place", values["uscc"], values["title"], values["region_code"])
+    return None
+
+
+#: The order attributes a posts file sets, compared with the stored post to tell changed from unchanged.
+POST_ATTRIBUTES = (
+    "title",
+    "occupation_code",
+    "headcount",
+    "wage_min",
+    "wage_max",
+    "region_code",
+    "age_min",
+    "age_max",
+    "skills",
+    "certificates_required",
+    "housing",
+    "board",
+    "start_date",
+)
+
+
+def _order_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {name: values.get(name) for name in POST_ATTRIBUTES}
+    out["skills"] = values.get("skills") or []
+    out["certificates_required"] = values.get("certificates_required") or []
+    out["housing"], out["board"] = bool(values.get("housing")), bool(values.get("board"))
+    return out
+
+
+def apply_posts(
+    session: Session,
+    actor: Actor,
+    agreement: CooperationAgreement,
+    checked: CheckedPosts,
+    *,
+    preview: bool = False,
+) -> PostImport:
+    """Match the checked rows with the agreement's posts; write the new and changed ones (unless ``preview``).
+    A row that would take a post's headcount below those already placed refuses the whole file."""
+    stored: dict[tuple[str, ...], tuple[CooperationPost, JobOrder]] = {}
+    for post, order, uscc in session.execute(
+        select(CooperationPost, JobOrder, Employer.uscc)
+        .join(JobOrder, JobOrder.id == CooperationPost.job_order_id)
+        .join(Employer, Employer.id == JobOrder.employer_id)
+        .where(CooperationPost.agreement_id == agreement.id)
+    ):
+        stored[("place", uscc, order.title, order.region_code)] = (post, order)
+        if post.partner_ref:
+            stored[("ref", post.partner_ref)] = (post, order)
+    result = PostImport(preview=preview)
+    errors: list[RowError] = []
+    plan: list[tuple[int, dict[str, Any], tuple[CooperationPost, JobOrder] | None]] = []
+    for number, values in checked.rows:
+        key = post_key(values)
+        found = stored.get(key) if key is not None else None
+        if found is None and values.get("partner_ref"):
+            found = stored.get(("place", values["uscc"], values["title"], values["region_code"]))
+        if found is None:
+            result.new += 1
+        else:
+            post, order = found
+            wanted = _order_values(values)
+            if wanted["headcount"] < order.filled:
+                errors.append(
+                    RowError(
+                        number,
+                        _letter(checked.where, "招聘人数"),
+                        "招聘人数",
+                        f"不能少于该岗位已录用人数（{order.filled}）",
+                    )
+                )
+            same = all(getattr(order, k) == v for k, v in wanted.items()) and (
+                post.partner_ref == (values.get("partner_ref") or post.partner_ref)
+            )
+            if same:
+                result.unchanged += 1
+            else:
+                result.changed += 1
+        plan.append((number, values, found))
+    if errors:
+        raise ImportRejected(errors, checked.total_rows)
+    if preview:
+        return result
 
     today = date.today()
     expires = agreement.ends_on if agreement.ends_on and agreement.ends_on >= today else None
     with transaction(session):
         known = dict(
-            session.execute(select(Employer.uscc, Employer.id).where(Employer.uscc.in_(list(names)))).all()
+            session.execute(
+                select(Employer.uscc, Employer.id).where(Employer.uscc.in_(list(checked.names)))
+            ).all()
         )
-        for code, (name, _row) in names.items():
+        for code, (name, _row) in checked.names.items():
             if code not in known:
                 employer = Employer(
                     name=name, uscc=code, region_code=agreement.partner_region_code, is_partner=True
@@ -606,39 +829,51 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes)
                 session.add(employer)
                 session.flush()
                 known[code] = employer.id
-        orders: list[tuple[int, JobOrder]] = []
-        for number, values in clean_rows:
+        orders: list[tuple[int, str | None, JobOrder]] = []
+        for number, values, found in plan:
+            wanted = _order_values(values)
+            if found is not None:
+                post, order = found
+                for name, value in wanted.items():
+                    if getattr(order, name) != value:
+                        setattr(order, name, value)
+                if order.status in ("open", "filled"):
+                    order.status = "filled" if order.filled >= order.headcount else "open"
+                post.source_row = number
+                post.partner_ref = values.get("partner_ref") or post.partner_ref
+                continue
             region = values["region_code"]
             order = JobOrder(
                 employer_id=known[values["uscc"]],
-                title=values["title"],
-                occupation_code=values["occupation_code"],
                 description=f"劳务协作：{agreement.name}",
-                skills=values.get("skills") or [],
-                certificates_required=values.get("certificates_required") or [],
-                headcount=values["headcount"],
                 filled=0,
-                wage_min=values.get("wage_min"),
-                wage_max=values.get("wage_max"),
-                region_code=region,
-                age_min=values.get("age_min"),
-                age_max=values.get("age_max"),
-                housing=bool(values.get("housing")),
-                board=bool(values.get("board")),
-                start_date=values.get("start_date"),
                 expires_on=expires,
                 status="open",
                 route="local_enterprise" if within(region, HOME_PROVINCE) else "out_of_province",
+                **wanted,
             )
-            orders.append((number, order))
-        session.add_all([o for _n, o in orders])
+            orders.append((number, values.get("partner_ref"), order))
+        session.add_all([o for _n, _r, o in orders])
         session.flush()
-        session.execute(
-            insert(CooperationPost),
-            [{"agreement_id": agreement.id, "job_order_id": o.id, "source_row": n} for n, o in orders],
+        if orders:
+            session.execute(
+                insert(CooperationPost),
+                [
+                    {"agreement_id": agreement.id, "job_order_id": o.id, "source_row": n, "partner_ref": ref}
+                    for n, ref, o in orders
+                ],
+            )
+        audit.record(
+            session,
+            actor,
+            "import",
+            "cooperation_post",
+            agreement.id,
+            new=result.new,
+            changed=result.changed,
+            unchanged=result.unchanged,
         )
-        audit.record(session, actor, "import", "cooperation_post", agreement.id, rows=len(orders))
-    return len(orders)
+    return result
 
 
 # --- batch placement ---------------------------------------------------------------------------------------

@@ -167,7 +167,12 @@ EMPLOYER_COLUMNS = (
     ),
     Column("region_code", "所在地", True, "region", REGION_HELP, "410902", ("地区代码", "所在地区")),
     Column("contact_name", "联系人", example="王经理"),
-    Column("contact_phone", "联系电话", help="11位手机号码", example="13900000000"),
+    Column(
+        "contact_phone",
+        "联系电话",
+        help="11位手机号码，或固定电话 区号-号码（可带分机）",
+        example="13900000000",
+    ),
     Column("address", "地址", example="濮阳市华龙区"),
     Column("is_workshop", "扶贫车间", kind="bool", help=BOOL_HELP, example="否"),
     Column("is_partner", "劳务协作企业", kind="bool", help=BOOL_HELP, example="否"),

@@ -89,7 +89,18 @@ def test_agreement_to_arrival(client: FlaskClient, db_session: Session) -> None:
         content_type="multipart/form-data",
     )
     assert ok.status_code == 302
-    assert "已导入 2 个岗位" in text(client.get(ok.headers["Location"]).get_data(as_text=True))
+    assert "已导入：新增 2 个、变更 0 个、未变 0 个岗位" in text(
+        client.get(ok.headers["Location"]).get_data(as_text=True)
+    )
+    again = client.post(
+        f"/cooperation/{ag.id}/import",
+        data={"file": (io.BytesIO(sheet([row("焊工A"), row("焊工B")])), "posts.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert "新增 0 个、变更 0 个、未变 2 个" in text(
+        client.get(again.headers["Location"]).get_data(as_text=True)
+    )
+    assert db_session.scalar(select(func.count()).select_from(JobOrder)) == 2
 
     family = [make_worker(db_session, name=f"李家{i}", region_code="410922100001") for i in range(2)]
     single = [make_worker(db_session, name=f"单身{i}", region_code="410923201001") for i in range(3)]

@@ -65,6 +65,7 @@ def xlsx(rows: list[list[Any]], header: tuple[str, ...] = IMPORT_HEADERS) -> byt
 
 def post_row(i: int, **over: Any) -> list[Any]:
     values = {
+        "合作方岗位编号": "",
         "企业名称": f"苏州电子{i % 7}厂",
         "统一社会信用代码": USCC[i % 7],
         "岗位名称": f"装配工{i}",
@@ -93,8 +94,8 @@ USCC = [make_uscc(900000 + i) for i in range(7)]
 
 def test_thousands_of_posts_import_in_one_go(db_session: Session) -> None:
     ag = agreement(db_session)
-    count = cooperation.import_posts(db_session, CITY, ag.id, xlsx([post_row(i) for i in range(2000)]))
-    assert count == 2000
+    result = cooperation.import_posts(db_session, CITY, ag.id, xlsx([post_row(i) for i in range(2000)]))
+    assert (result.new, result.changed, result.unchanged) == (2000, 0, 0)
     assert db_session.scalar(select(func.count()).select_from(CooperationPost)) == 2000
     assert db_session.scalar(select(func.count()).select_from(Employer)) == 7
     order = db_session.scalars(select(JobOrder).order_by(JobOrder.id)).first()
