@@ -25,6 +25,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 from openpyxl import Workbook
 from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import config
@@ -570,6 +571,10 @@ def assign_booths(
         session.flush()
         for pid in changed:
             approved[pid].booth = wanted[pid]
+        try:
+            session.flush()
+        except IntegrityError:  # another clerk took one of these booths a moment ago
+            raise Conflict("展位已被占用，请刷新后重试", fields={"booth": "展位号须唯一"}) from None
         audit.record(
             session, actor, "update", "fair_booths", fair.id, booths={str(p): wanted[p] for p in changed}
         )

@@ -240,3 +240,23 @@ def test_hard_to_employ_is_a_worker_category_with_sub_types(db_session: Session)
         workers.worker_to_dict(db_session.get(Worker, worker.id), CITY)["hard_to_employ"]
         == "zero_employment_family"
     )
+
+
+def test_the_worker_import_reads_the_hard_to_employ_category(db_session: Session, tmp_path: Path) -> None:
+    from tests.builders import id_number
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号码", "手机号码", "户籍地", "就业困难人员类别"])
+    ws.append(["王大龄", id_number("410923"), "13812340001", "410923201001", "大龄失业人员"])
+    ws.append(["李无", id_number("410923"), "13812340002", "410923201001", ""])
+    ws.append(["赵错", id_number("410923"), "13812340003", "410923201001", "贫困户"])
+    path = tmp_path / "workers.xlsx"
+    wb.save(path)
+    result = imports.import_file(db_session, CITY, "workers", path)
+    assert [(e.row, e.header) for e in result.errors] == [(4, "就业困难人员类别")]
+    ws.delete_rows(4)
+    wb.save(path)
+    assert imports.import_file(db_session, CITY, "workers", path).ok
+    rows = dict(db_session.execute(select(Worker.name, Worker.hard_to_employ)).all())
+    assert rows == {"王大龄": "older_unemployed", "李无": ""}
