@@ -48,6 +48,7 @@ __all__ = [
     "load_scoring",
     "load_routes",
     "load_fair_settings",
+    "load_hard_to_employ",
     "load_followup_settings",
     "load_statistics_settings",
     "load_subsidies",
@@ -56,6 +57,7 @@ __all__ = [
     "parse_scoring",
     "parse_routes",
     "parse_fair_settings",
+    "parse_hard_to_employ",
     "parse_security_settings",
     "load_security_settings",
     "parse_subsidies",
@@ -471,6 +473,20 @@ def parse_routes(path: str | Path) -> list[dict[str, Any]]:
     return _keyed_entries(path, data, "route", ("key", "name_zh", "name_en", "description"))
 
 
+def parse_hard_to_employ(path: str | Path) -> list[dict[str, Any]]:
+    """Read and check the sub-types of 就业困难人员; return dicts with ``key``, ``name_zh``, ``name_en``,
+    ``description``.
+
+    Example:
+        >>> [t["key"] for t in parse_hard_to_employ(DATA_DIR / "eligibility.toml")][:2]
+        ['older_unemployed', 'long_term_unemployed']
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("hard_to_employ",))
+    return _keyed_entries(path, data, "hard_to_employ", ("key", "name_zh", "name_en", "description"))
+
+
 _SHORTLIST_KEYS = ("days_before", "per_order", "max_invitations_per_worker")
 
 
@@ -658,6 +674,12 @@ def load_scoring() -> dict[str, Any]:
 def load_routes() -> list[dict[str, Any]]:
     """The shipped employment routes (``routes.toml``); see :func:`parse_routes`."""
     return parse_routes(DATA_DIR / "routes.toml")
+
+
+@functools.cache
+def load_hard_to_employ() -> list[dict[str, Any]]:
+    """The shipped sub-types of 就业困难人员 (``eligibility.toml``); see :func:`parse_hard_to_employ`."""
+    return parse_hard_to_employ(DATA_DIR / "eligibility.toml")
 
 
 @functools.cache

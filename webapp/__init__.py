@@ -70,13 +70,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale  # base.html sets <html lang> from it
     bootstrap.init_app(app)
 
-    from webapp import auth, cli, errors, views
+    from webapp import auth, cli, errors, policy, views
 
     errors.register_error_handlers(app)
     views.register_blueprints(app)
     cli.register(app)
     auth.register_user_loader()
     security.init_app(app)  # headers, login sessions (webapp/security.py)
+    policy.install(app)  # can()/sees() in templates
     return app
 
 

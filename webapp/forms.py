@@ -138,6 +138,9 @@ def ui_context() -> dict[str, Any]:
         "age_of": _age,
         "mask_id_number": mask_id_number,
         "mask_phone": mask_phone,
+        "hard_to_employ_name": lambda key: (
+            reference.hard_to_employ_types().get(key or "", {}).get("name_zh", "")
+        ),
     }
 
 

@@ -31,7 +31,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from webapp.extensions import db
-from webapp.services import followups, imports, privacy, ranking, scheduling, shortlists, stats
+from webapp.services import cooperation, followups, imports, privacy, ranking, scheduling, shortlists, stats
 
 log = logging.getLogger("liudan.scheduler")
 
@@ -62,6 +62,7 @@ JOBS: dict[str, tuple[CronTrigger, JobFunc]] = {
     "stats_snapshot": (weekly("mon", 1, 0), stats.take_snapshots),
     "pre_fair_shortlists": (daily(6, 0), shortlists.build_due_shortlists),
     "privacy_purge": (daily(4, 0), privacy.purge_expired),  # retention (config/security.toml)
+    "dispatch_departures": (daily(5, 0), cooperation.dispatch_departures),  # confirmed batches leaving today
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, update
 
 from tests.e2e.support import LiveServer, Visitor, assert_pages_in_english
-from webapp.models import JobOrder, Worker
+from webapp.extensions import db
+from webapp.models import Fair, JobOrder, Worker
 from webapp.models.fairs import ShortlistEntry
 
 FAIR = "春风行动·濮阳市专场（测试）"
@@ -76,6 +77,14 @@ def test_staff_run_a_fair_from_shortlists_to_a_hire(visitor: Visitor, live_serve
     )
     name, phone = live_server.one(select(Worker.name, Worker.phone).where(Worker.id == entry))
     page.get_by_role("link", name="现场签到").click()
+    # Ten days early the page says check-ins wait for the fair's date; then the day comes.
+    assert "今天不是招聘会日期" in page.locator("main").inner_text()
+    with live_server.app.app_context():
+        db.session.execute(update(Fair).where(Fair.id == fair_id).values(date=date.today()))
+        db.session.commit()
+        db.session.remove()
+    page.reload()
+    assert "今天不是招聘会日期" not in page.locator("main").inner_text()
     page.get_by_label("手机号、身份证后4–6位或扫描邀请函二维码").fill(phone)
     with page.expect_navigation():
         page.get_by_role("button", name="查找").click()

@@ -78,7 +78,11 @@ def _employer_fields() -> dict[str, Schema]:
         },
         "region_code": REGION_CODE,
         "contact_name": {"type": "string", "maxLength": 64},
-        "contact_phone": {"anyOf": [MOBILE, {"const": ""}], "description": "11 位手机号码，可为空"},
+        "contact_phone": {
+            "type": "string",
+            "maxLength": 24,
+            "description": "11 位手机号码，或固定电话“区号-号码”（可带分机，如 0512-68001234-801），可为空",
+        },
         "address": {"type": "string", "maxLength": 255},
         "is_workshop": {**BOOL, "description": "扶贫车间"},
         "is_partner": {**BOOL, "description": "劳务协作合作企业"},
@@ -117,9 +121,17 @@ def _job_order_fields(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         "route": {
             "type": "string",
             "enum": list(route_keys),
-            "description": "就业渠道（config/routes.toml）",
+            "description": "就业渠道（config/routes.toml）；不填则按企业类型默认（扶贫车间企业为 workshop）",
         },
-        "public_welfare": {**BOOL, "description": "公益性岗位：仅建档立卡或就业困难人员可匹配"},
+        "route_reason": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "扶贫车间企业选择其他渠道的理由（仅人社部门工作人员可选择其他渠道）",
+        },
+        "public_welfare": {
+            **BOOL,
+            "description": "公益性岗位：仅建档立卡、残疾或就业困难人员；公益性工种的岗位一律为公益性岗位",
+        },
         "internal": {**BOOL, "description": "不在公开岗位栏展示"},
         "status": {"type": "string", "enum": list(JOB_ORDER_STATUSES)},
     }
@@ -152,9 +164,22 @@ def _worker_fields() -> dict[str, Schema]:
         "available_from": _nullable(DATE),
         "poverty_registered": {**BOOL, "description": "建档立卡"},
         "disability": BOOL,
+        "hard_to_employ": _nullable(
+            {
+                "type": "string",
+                "enum": ["", *_hard_to_employ_keys()],
+                "description": "就业困难人员类别（空 = 不是）",
+            }
+        ),
         "status": {"type": "string", "enum": list(WORKER_STATUSES)},
         "consent_to_share": {**BOOL, "description": "同意向企业推荐（共享信息）"},
     }
+
+
+def _hard_to_employ_keys() -> list[str]:
+    from webapp.services import reference
+
+    return list(reference.hard_to_employ_types())
 
 
 def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
@@ -201,8 +226,13 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         "verified": BOOL,
         "poverty_registered": {**BOOL, "description": "仅人社部门工作人员可见"},
         "disability": {**BOOL, "description": "仅人社部门工作人员可见"},
+        "hard_to_employ": _nullable(
+            {"type": "string", "description": "就业困难人员类别，仅人社部门工作人员可见"}
+        ),
     }
-    worker_required = [k for k in worker_out if k not in ("poverty_registered", "disability")]
+    worker_required = [
+        k for k in worker_out if k not in ("poverty_registered", "disability", "hard_to_employ")
+    ]
 
     def page_of(item: str) -> Schema:
         return _object(

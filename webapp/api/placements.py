@@ -151,6 +151,7 @@ def openapi_schemas() -> dict[str, Any]:
         "employer_id": int_or_null,
         "employer_name": STR,
         "route": {**STR, "description": "就业渠道（config/routes.toml）"},
+        "route_reason": {**STR, "description": "扶贫车间企业的就业走其他渠道的理由"},
         "region_code": {**STR, "description": "工作地点"},
         "region_name": STR,
         "wage": int_or_null,
@@ -183,7 +184,12 @@ def openapi_schemas() -> dict[str, Any]:
                 "route": {
                     "type": "string",
                     "enum": list(reference.routes()),
-                    "description": "未关联岗位时必填",
+                    "description": "未关联岗位时必填；扶贫车间企业默认 workshop",
+                },
+                "route_reason": {
+                    "type": "string",
+                    "maxLength": 255,
+                    "description": "扶贫车间企业选择其他渠道的理由",
                 },
                 "region_code": {**REGION_CODE, "description": "工作地点；未关联岗位时必填"},
                 "wage": wage,

@@ -16,7 +16,9 @@ class AgreementForm(FlaskForm):
     partner_region_code = StringField(_l("合作地区（地区代码）"), validators=[Required()], render_kw=REGION)
     partner_name = StringField(_l("合作单位"), render_kw={"maxlength": 128})
     contact_name = StringField(_l("联系人"), render_kw={"maxlength": 64})
-    contact_phone = StringField(_l("联系电话"), render_kw={"inputmode": "tel", "maxlength": 14})
+    contact_phone = StringField(
+        _l("联系电话（手机或固定电话）"), render_kw={"inputmode": "tel", "maxlength": 24}
+    )
     starts_on = StringField(_l("开始日期"), render_kw={"type": "date"})
     ends_on = StringField(_l("结束日期"), render_kw={"type": "date"})
     region_code = StringField(_l("输出地区（地区代码）"), validators=[Required()], render_kw=REGION)

@@ -20,7 +20,14 @@ from webapp.services import cooperation, reference
 from webapp.services.cooperation import IMPORT_HEADERS, ImportRejected
 from webapp.services.scope import Actor
 
-STATUS_LABELS = {"planned": _l("待出发"), "departed": _l("已出发"), "arrived": _l("已到达")}
+POSTS_PER_PAGE = 50
+STATUS_LABELS = {
+    "planned": _l("编组中"),
+    "confirmed": _l("已确认出发（待出发）"),
+    "departed": _l("已出发"),
+    "arrived": _l("已到达"),
+    "cancelled": _l("已取消"),
+}
 
 
 @bp.context_processor
@@ -106,6 +113,17 @@ def _detail(
 ) -> tuple[str, int]:
     actor = _actor()
     agreement = cooperation.get_agreement(db.session, actor, agreement_id)
+    filters = {name: request.args.get(name, "").strip() for name in ("q", "region_code", "status")}
+    post_page = cooperation.post_page(
+        db.session,
+        actor,
+        agreement.id,
+        q=filters["q"] or None,
+        region_code=filters["region_code"] or None,
+        status=filters["status"] or None,
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=POSTS_PER_PAGE,
+    )
     return (
         render_template(
             "cooperation/detail.html",
@@ -115,7 +133,8 @@ def _detail(
             counties=cooperation.county_options(agreement),
             candidates=cooperation.candidates(db.session, actor, agreement.id),
             batches=cooperation.batches(db.session, actor, agreement.id),
-            posts=cooperation.posts(db.session, agreement.id),
+            posts=post_page,
+            post_filters=filters,
             import_errors=import_errors,
             headers=IMPORT_HEADERS,
         ),
@@ -132,8 +151,8 @@ def detail(agreement_id: int) -> tuple[str, int]:
 @bp.route("/<int:agreement_id>/template.xlsx")
 @login_required
 def template(agreement_id: int) -> Response:
-    cooperation.get_agreement(db.session, _actor(), agreement_id)
-    return xlsx_response(cooperation.template_xlsx(), "posts-template.xlsx")
+    agreement = cooperation.get_agreement(db.session, _actor(), agreement_id)
+    return xlsx_response(cooperation.template_xlsx(agreement), "posts-template.xlsx")
 
 
 @bp.post("/<int:agreement_id>/import")
@@ -144,15 +163,25 @@ def import_posts(agreement_id: int) -> tuple[str, int] | Response:
     if upload is None or not upload.filename:
         flash(_("请选择要上传的 Excel 文件"), "danger")
         return redirect(url_for(".detail", agreement_id=agreement_id))
+    preview = request.form.get("preview") == "1"
     try:
-        count = cooperation.import_posts(db.session, _actor(), agreement_id, upload.stream)
+        result = cooperation.import_posts(db.session, _actor(), agreement_id, upload.stream, preview=preview)
     except ImportRejected as err:
         return _detail(agreement_id, import_errors=err, status=err.status)
     except ValidationError as err:
         _flash_error(err)
         return redirect(url_for(".detail", agreement_id=agreement_id))
-    flash(_("已导入 %(n)s 个岗位", n=count), "success")
+    message = (
+        _("检查通过（未写入）：新增 %(new)s 个、变更 %(changed)s 个、未变 %(same)s 个岗位", **_counts(result))
+        if preview
+        else _("已导入：新增 %(new)s 个、变更 %(changed)s 个、未变 %(same)s 个岗位", **_counts(result))
+    )
+    flash(message, "success")
     return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+def _counts(result: cooperation.PostImport) -> dict[str, int]:
+    return {"new": result.new, "changed": result.changed, "same": result.unchanged}
 
 
 @bp.post("/<int:agreement_id>/quotas")
@@ -266,15 +295,53 @@ def batch_xlsx(batch_id: int) -> Response:
     return xlsx_response(content, f"dispatch-batch-{batch_id}.xlsx")
 
 
-@bp.post("/batches/<int:batch_id>/dispatch")
+@bp.route("/batches/<int:batch_id>/dispatch", methods=["GET", "POST"])
 @login_required
-def dispatch(batch_id: int) -> Response:
+def dispatch(batch_id: int) -> str | Response:
+    """确认出发: a summary of what will happen first; the POST of its form (``confirm=yes``) makes it so."""
+    actor = _actor()
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        try:
+            batch = cooperation.confirm_departure(db.session, actor, batch_id)
+        except DomainError as err:
+            _flash_error(err)
+        else:
+            if batch.status == "departed":
+                flash(_("已确认出发：出发日期已到，已为可登记的人员登记就业"), "success")
+            else:
+                flash(
+                    _("已确认出发：将于 %(day)s 出发当日登记就业", day=batch.departure_date.isoformat()),
+                    "success",
+                )
+        return redirect(url_for(".batch", batch_id=batch_id))
+    summary = cooperation.departure_summary(db.session, actor, batch_id)
+    agreement, _found = cooperation.get_batch(db.session, actor, batch_id)
+    return render_template("cooperation/confirm_departure.html", agreement=agreement, summary=summary)
+
+
+@bp.post("/batches/<int:batch_id>/departure")
+@login_required
+def departure(batch_id: int) -> Response:
     try:
-        cooperation.dispatch(db.session, _actor(), batch_id)
+        cooperation.record_departure(
+            db.session, _actor(), batch_id, departed_on=request.form.get("departed_on") or None
+        )
     except DomainError as err:
         _flash_error(err)
     else:
-        flash(_("已确认出发，已为全部人员登记就业"), "success")
+        flash(_("已登记实际出发，已为可登记的人员登记就业"), "success")
+    return redirect(url_for(".batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/cancel")
+@login_required
+def cancel(batch_id: int) -> Response:
+    try:
+        cooperation.cancel_batch(db.session, _actor(), batch_id, request.form.get("reason"))
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(_("批次已取消，未登记任何就业"), "success")
     return redirect(url_for(".batch", batch_id=batch_id))
 
 

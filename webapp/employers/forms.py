@@ -20,7 +20,9 @@ class EmployerForm(FlaskForm):
         render_kw={"list": "region-list", "autocomplete": "off"},
     )
     contact_name = StringField(_l("联系人"), render_kw={"maxlength": 64})
-    contact_phone = StringField(_l("联系电话（手机）"), render_kw={"inputmode": "tel", "maxlength": 14})
+    contact_phone = StringField(
+        _l("联系电话（手机或固定电话）"), render_kw={"inputmode": "tel", "maxlength": 24}
+    )
     address = StringField(_l("地址"), render_kw={"maxlength": 255})
     is_workshop = BooleanField(_l("扶贫车间"))
     is_partner = BooleanField(_l("劳务协作合作企业"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import segno
@@ -42,6 +43,7 @@ def _context() -> dict[str, Any]:
         "fair_status_labels": FAIR_STATUS_LABELS,
         "answer_labels": ANSWER_LABELS,
         "outcome_labels": OUTCOME_LABELS,
+        "today": date.today(),
     }
 
 
@@ -223,6 +225,21 @@ def booth(participant_id: int) -> Response:
     return _back(part.fair_id)
 
 
+@bp.post("/<int:fair_id>/booths")
+@login_required
+def booths(fair_id: int) -> Response:
+    plan = {key[len("booth-") :]: value for key, value in request.form.items() if key.startswith("booth-")}
+    try:
+        fairs.assign_booths(db.session, _actor(), fair_id, plan)
+    except DomainError as err:
+        if not err.fields:
+            raise
+        _flash_error(err)
+    else:
+        flash(_("展位已保存"), "success")
+    return _back(fair_id)
+
+
 # --- shortlists ---------------------------------------------------------------------------------------------
 
 
@@ -236,12 +253,15 @@ def shortlist_page(fair_id: int) -> str:
     for row in left:
         left_by_order.setdefault(row.job_order_id, []).append(row)
     defaults = fairs.shortlist_defaults()
+    manage = fairs.may_manage(actor, fair)
+    invited = (e.worker_id for _order, entries in lists for e in entries)
     return render_template(
         "fairs/shortlists.html",
         fair=fair,
         lists=lists,
         left_by_order=left_by_order,
-        manage=fairs.may_manage(actor, fair),
+        manage=manage,
+        away=fairs.away_workers(db.session, fair.id, invited) if manage else {},
         booths=fairs.booths_of(db.session, fair.id),
         per_order=fair.per_order or defaults["per_order"],
         max_invitations=fair.max_invitations_per_worker or defaults["max_invitations_per_worker"],
@@ -418,7 +438,20 @@ def check_in_page(fair_id: int) -> tuple[str, int]:
 @login_required
 def check_in(fair_id: int, worker_id: int) -> Response:
     method = request.form.get("method", "list")
-    _row, created = fairs.check_in(db.session, _actor(), fair_id, worker_id, method=method)
+    try:
+        _row, created = fairs.check_in(
+            db.session,
+            _actor(),
+            fair_id,
+            worker_id,
+            method=method,
+            override_reason=request.form.get("override_reason"),
+        )
+    except DomainError as err:
+        if "override_reason" not in err.fields:  # the fair-day rule: say so on the check-in page
+            raise
+        _flash_error(err)
+        return _back(fair_id, ".check_in_page")
     flash(_("签到成功") if created else _("此人已签到"), "success" if created else "info")
     return _back(fair_id, ".check_in_page")
 
@@ -429,7 +462,20 @@ def check_in_token(fair_id: int, token: str) -> Response | str:
     actor = _actor()
     fair = fairs.get_fair(db.session, actor, fair_id)
     if request.method == "POST":
-        _row, created = fairs.check_in_by_token(db.session, actor, fair_id, token, secret_key=_secret())
+        try:
+            _row, created = fairs.check_in_by_token(
+                db.session,
+                actor,
+                fair_id,
+                token,
+                secret_key=_secret(),
+                override_reason=request.form.get("override_reason"),
+            )
+        except DomainError as err:
+            if "override_reason" not in err.fields:  # the fair-day rule: say so on the check-in page
+                raise
+            _flash_error(err)
+            return _back(fair_id, ".check_in_page")
         flash(_("签到成功") if created else _("此人已签到"), "success" if created else "info")
         return _back(fair_id, ".check_in_page")
     found = fairs.find_for_check_in(db.session, actor, fair_id, f"/{token}", secret_key=_secret())
@@ -448,7 +494,9 @@ def walk_in(fair_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         data = {k: form[k].data for k in fairs.WALK_IN_FIELDS if k in form}
         try:
-            worker, created = fairs.register_walk_in(db.session, actor, fair_id, data)
+            worker, created = fairs.register_walk_in(
+                db.session, actor, fair_id, data, override_reason=request.form.get("override_reason")
+            )
         except DomainError as err:
             status = show_errors(form, err)
         else:
@@ -485,7 +533,13 @@ def outcome(fair_id: int, job_order_id: int) -> Response:
     worker_id = next(iter(form_ids("worker_id")), 0)
     try:
         fairs.record_outcome(
-            db.session, _actor(), fair_id, job_order_id, worker_id, request.form.get("outcome")
+            db.session,
+            _actor(),
+            fair_id,
+            job_order_id,
+            worker_id,
+            request.form.get("outcome"),
+            override_reason=request.form.get("override_reason"),
         )
     except DomainError as err:
         if not err.fields:

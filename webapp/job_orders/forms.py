@@ -35,6 +35,7 @@ class JobOrderForm(FlaskForm):
     start_date = StringField(_l("到岗日期"), render_kw={"type": "date"})
     expires_on = StringField(_l("截止日期"), render_kw={"type": "date"})
     route = SelectField(_l("就业渠道"), validate_choice=False)
+    route_reason = StringField(_l("选择其他渠道的理由（扶贫车间企业）"), render_kw={"maxlength": 255})
     public_welfare = BooleanField(_l("公益性岗位（仅限建档立卡或就业困难人员）"))
     internal = BooleanField(_l("仅内部可见（不在公开岗位栏展示）"))
     status = SelectField(_l("状态"), validate_choice=False, choices=choices(JOB_ORDER_STATUS_LABELS))
@@ -59,6 +60,7 @@ class JobOrderForm(FlaskForm):
         "start_date",
         "expires_on",
         "route",
+        "route_reason",
         "public_welfare",
         "internal",
         "status",

@@ -48,7 +48,8 @@ def _prepare(form: JobOrderForm, actor: Actor, *, creating: bool) -> None:
     else:
         options = employers.employer_options(db.session, actor)
         form.employer_id.choices = [("", _("请选择企业"))] + [(str(i), name) for i, name in options]
-    form.route.choices = reference.route_options()
+    # Blank: the employer's default route (扶贫车间 for a workshop), decided by services.eligibility.
+    form.route.choices = [("", _("按企业类型默认")), *reference.route_options()]
     if creating:
         del form.status
 

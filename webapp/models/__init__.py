@@ -146,6 +146,8 @@ class JobOrder(db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     route: Mapped[str] = mapped_column(String(32), default="local_enterprise")
+    # Why staff chose another route than the employer's default (a workshop's order not on 扶贫车间).
+    route_reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
     public_welfare: Mapped[bool] = mapped_column(Boolean, default=False)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from the public board
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -182,6 +184,8 @@ class Worker(db.Model):
     poverty_registered: Mapped[bool] = mapped_column(Boolean, default=False)
     disability: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 就业困难人员: the sub-type key from config/eligibility.toml, "" when the worker is not one.
+    hard_to_employ: Mapped[str] = mapped_column(String(32), default="", server_default="")
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -226,6 +230,7 @@ class Placement(db.Model):
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
     employer_name: Mapped[str] = mapped_column(String(128), default="")  # also for self-employment
     route: Mapped[str] = mapped_column(String(32))
+    route_reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)  # place of work
     wage: Mapped[int | None] = mapped_column(Integer)
     start_date: Mapped[date] = mapped_column(Date, index=True)

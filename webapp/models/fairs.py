@@ -21,10 +21,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,7 +61,9 @@ INVITATION_ANSWERS = ("will_attend", "undecided", "declined")
 CHECK_IN_METHODS = ("phone", "id_tail", "qr", "walk_in", "booth", "list")
 #: Outcome at a booth → the match state it writes back (``Match.state``).
 FAIR_OUTCOMES = {"interviewed": "interviewed", "offer": "offered", "hired": "hired", "declined": "declined"}
-DISPATCH_STATUSES = ("planned", "departed", "arrived")
+#: planned (being put together) → confirmed (确认出发: a departure plan, no placement yet) → departed (placements
+#: recorded on the departure date) → arrived; a batch not yet departed may be cancelled.
+DISPATCH_STATUSES = ("planned", "confirmed", "departed", "arrived", "cancelled")
 
 
 class Fair(db.Model):
@@ -103,7 +107,18 @@ class FairParticipant(db.Model):
 
     employer: Mapped[Employer] = relationship()
 
-    __table_args__ = (UniqueConstraint("fair_id", "employer_id", name="uq_fair_participant_fair_employer"),)
+    __table_args__ = (
+        UniqueConstraint("fair_id", "employer_id", name="uq_fair_participant_fair_employer"),
+        # One booth number per approved employer of a fair.
+        Index(
+            "uq_fair_participant_booth",
+            "fair_id",
+            "booth",
+            unique=True,
+            sqlite_where=text("status = 'approved' AND booth <> ''"),
+            postgresql_where=text("status = 'approved' AND booth <> ''"),
+        ),
+    )
 
 
 class FairJobOrder(db.Model):
@@ -180,6 +195,8 @@ class FairCheckIn(db.Model):
     method: Mapped[str] = mapped_column(String(16))
     walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Why staff recorded it on another day than the fair's (empty on the fair's own date).
+    off_day_reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
     checked_in_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     worker: Mapped[Worker] = relationship()
@@ -199,6 +216,7 @@ class FairOutcome(db.Model):
     outcome: Mapped[str] = mapped_column(String(16))
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    off_day_reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     job_order: Mapped[JobOrder] = relationship()
@@ -246,8 +264,12 @@ class CooperationPost(db.Model):
     )
     job_order_id: Mapped[int] = mapped_column(ForeignKey("job_order.id"), unique=True)
     source_row: Mapped[int | None] = mapped_column(Integer)
+    # The partner's own post number (合作方岗位编号): re-importing a file updates the post it names.
+    partner_ref: Mapped[str | None] = mapped_column(String(64))
 
     job_order: Mapped[JobOrder] = relationship()
+
+    __table_args__ = (Index("uq_cooperation_post_agreement_ref", "agreement_id", "partner_ref", unique=True),)
 
 
 class CountyQuota(db.Model):
@@ -307,8 +329,16 @@ class DispatchBatch(db.Model):
     destination_region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     status: Mapped[str] = mapped_column(String(16), default="planned")
     departed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_by: Mapped[int | None] = mapped_column(Integer)  # user id (no FK: see migration 0008_doors)
+    # The day the batch actually left (the departure date, or the day staff recorded).
+    departed_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancel_reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    agreement: Mapped[CooperationAgreement] = relationship()
 
     members: Mapped[list[DispatchMember]] = relationship(
         back_populates="batch", order_by="DispatchMember.id", cascade="all, delete-orphan"
@@ -325,6 +355,8 @@ class DispatchMember(db.Model):
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
     job_order_id: Mapped[int] = mapped_column(ForeignKey("job_order.id"))
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
+    # Why no placement was recorded for this member on departure (e.g. placed elsewhere meanwhile).
+    not_placed_reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
     arrived_on: Mapped[date | None] = mapped_column(Date)
 
     batch: Mapped[DispatchBatch] = relationship(back_populates="members")

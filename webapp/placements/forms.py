@@ -32,6 +32,7 @@ class PlacementForm(FlaskForm):
     )
     job_order_id = StringField(_l("岗位订单编号"), render_kw=NUMBER)
     route = SelectField(_l("就业渠道"), validate_choice=False)
+    route_reason = StringField(_l("选择其他渠道的理由（扶贫车间企业）"), render_kw={"maxlength": 255})
     region_code = StringField(
         _l("工作地点（地区代码）"), render_kw={"list": "region-list", "autocomplete": "off"}
     )

@@ -32,6 +32,7 @@ PLACEMENT_FORM_FIELDS = (
     "worker",
     "job_order_id",
     "route",
+    "route_reason",
     "region_code",
     "employer_name",
     "wage",

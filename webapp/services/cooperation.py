@@ -7,8 +7,10 @@
   post or not at all.
 - Batch placement fills all posts at once with ``matcher.assign`` (``optimal`` or ``stable``), see
   :func:`plan_placements` for the method (families, county quotas). The plan is stored on the candidates.
-- Dispatch batches (组织化输出) take planned candidates with a departure date and destination; dispatching
-  records their placements (source ``cooperation``) in one transaction; arrival is confirmed later.
+- Dispatch batches (组织化输出) take planned candidates with a departure date and destination. 确认出发 makes
+  the batch a departure plan (after a summary of what will happen); the placements (source ``cooperation``)
+  are recorded on the departure date by the scheduler, or when staff record the actual departure; a batch
+  cancelled before it leaves records none. Arrival is confirmed later.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import func, insert, or_, select, true
+from sqlalchemy import func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
+from stdnum.cn.uscc import calc_check_digit as uscc_check_digit
 
 import matcher
+from webapp import policy
 from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from webapp.models import (
+    JOB_ORDER_STATUSES,
     CooperationAgreement,
     CooperationCandidate,
     CooperationPost,
@@ -34,6 +39,7 @@ from webapp.models import (
     DispatchMember,
     Employer,
     JobOrder,
+    Placement,
     Worker,
     utcnow,
 )
@@ -41,7 +47,7 @@ from webapp.services import audit, reference, transaction, uploads
 from webapp.services.fairs import ancestors, workbook_bytes
 from webapp.services.job_orders import parse_occupation
 from webapp.services.matching import job_order_profile, worker_profile
-from webapp.services.placements import record_placement
+from webapp.services.placements import check_placeable, record_placement
 from webapp.services.scope import Actor, county_of, region_level, region_prefix, within
 from webapp.services.uploads import Row
 from webapp.services.validation import (
@@ -50,10 +56,10 @@ from webapp.services.validation import (
     mask_id_number,
     parse_bool,
     parse_choice,
+    parse_contact_phone,
     parse_date,
     parse_int,
     parse_list,
-    parse_phone,
     parse_region,
     parse_text,
     parse_uscc,
@@ -76,6 +82,11 @@ METHODS = ("optimal", "stable")
 MAX_IMPORT_ROWS = 20000
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 HOME_PROVINCE = "410000"
+#: Batches whose members are spoken for (a cancelled batch frees its members).
+LIVE_BATCH = DispatchBatch.status != "cancelled"
+#: Batches not yet gone: their members hold a post of the agreement without a placement.
+PENDING_BATCH = ("planned", "confirmed")
+SYSTEM = Actor(user_id=None, role="admin", username="scheduler")
 
 
 # --- agreements ---------------------------------------------------------------------------------------------
@@ -100,7 +111,7 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
             out[name] = c.field(name, parse_text, data.get(name), required=False, max_len=max_len) or ""
     if want("contact_phone"):
         out["contact_phone"] = c.field(
-            "contact_phone", parse_phone, data.get("contact_phone"), required=False
+            "contact_phone", parse_contact_phone, data.get("contact_phone"), required=False
         )
     for name in ("starts_on", "ends_on"):
         if want(name):
@@ -186,6 +197,44 @@ class PostRow:
     open: int  # headcount − filled
     planned: int  # candidates planned on it, not yet in a batch
     reserved: int  # in dispatch batches not yet departed
+
+
+def post_page(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    *,
+    q: str | None = None,
+    region_code: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    """One page of the agreement's posts, filtered by text (title or employer), place of work and status."""
+    agreement = get_agreement(session, actor, agreement_id)
+    c = Collector()
+    text = c.field("q", parse_text, q, required=False, max_len=64)
+    region = c.field("region_code", parse_region, region_code) if region_code else None
+    wanted = c.field("status", parse_choice, status, JOB_ORDER_STATUSES, label="状态") if status else None
+    c.done()
+    stmt = (
+        select(JobOrder)
+        .join(CooperationPost, CooperationPost.job_order_id == JobOrder.id)
+        .join(Employer, Employer.id == JobOrder.employer_id)
+        .where(CooperationPost.agreement_id == agreement.id)
+    )
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(or_(JobOrder.title.like(like), Employer.name.like(like)))
+    if region:
+        stmt = stmt.where(JobOrder.region_code.startswith(region_prefix(region)))
+    if wanted:
+        stmt = stmt.where(JobOrder.status == wanted)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(CooperationPost.source_row, JobOrder.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
 
 
 def posts(session: Session, agreement_id: int) -> list[JobOrder]:
@@ -406,6 +455,15 @@ def _as_date(raw: Any) -> date | None:
     return parse_date(raw)
 
 
+def _partner_ref(raw: Any) -> str | None:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = parse_text(
+        str(raw) if isinstance(raw, int) else raw, required=False, max_len=64, label="合作方岗位编号"
+    )
+    return text or None
+
+
 IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("企业名称", "employer_name", lambda raw: parse_text(raw, max_len=128, label="企业名称"), True),
     Column("统一社会信用代码", "uscc", parse_uscc, True),
@@ -424,6 +482,8 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("提供住宿", "housing", parse_bool),
     Column("提供伙食", "board", parse_bool),
     Column("到岗日期", "start_date", _as_date),
+    # Last, so that files made for the earlier template keep their column letters.
+    Column("合作方岗位编号", "partner_ref", _partner_ref),
 )
 IMPORT_HEADERS = tuple(col.header for col in IMPORT_COLUMNS)
 
@@ -452,15 +512,21 @@ class ImportRejected(ValidationError):
         self.total_rows = total_rows
 
 
-def template_xlsx() -> bytes:
-    """An empty import template with the expected headers and one example row."""
+def template_xlsx(agreement: CooperationAgreement, *, today: date | None = None) -> bytes:
+    """An import template with the expected headers and one example row that passes every check for this
+    agreement (its partner region and period)."""
+    today = today or date.today()
+    arrival = max(today, agreement.starts_on or today) + timedelta(days=30)
+    if agreement.ends_on and arrival > agreement.ends_on:
+        arrival = agreement.ends_on
+    body = "91320500MA1Y00001"  # an example credit code, with its real check character
     example = (
         "苏州示例电子有限公司",
-        "91320500MA1XXXXXXX",
+        body + uscc_check_digit(body),
         "电子装配工",
         "电子设备装配工",
         50,
-        "320500",
+        agreement.partner_region_code,
         5000,
         6500,
         18,
@@ -469,7 +535,8 @@ def template_xlsx() -> bytes:
         "",
         "是",
         "是",
-        "2026-03-01",
+        arrival.isoformat(),
+        "SZ-2026-001",
     )
     return workbook_bytes([("岗位", IMPORT_HEADERS, [example])])
 
@@ -484,17 +551,62 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def import_posts(session: Session, actor: Actor, agreement_id: int, data: IO[bytes] | bytes) -> int:
+@dataclass
+class PostImport:
+    """What an import of a partner's posts did (or, previewed, would do): rows new, changed and unchanged."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    preview: bool = False
+
+    @property
+    def rows(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+def import_posts(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    data: IO[bytes] | bytes,
+    *,
+    preview: bool = False,
+    today: date | None = None,
+) -> PostImport:
     """Import the partner's posts from an .xlsx (first sheet, header row first). All rows or none.
 
-    Returns the number of posts (job orders) created. Employers are found by their credit code or created
-    (marked as labour-cooperation partners).
+    Idempotent: a post is keyed by the partner's post number (合作方岗位编号), or by employer + title + place of
+    work when that is empty; a row whose post exists updates it when it differs, so a second upload of the same
+    file writes nothing and reports every row unchanged. ``preview`` checks and counts without writing.
+    Employers are found by their credit code or created (marked as labour-cooperation partners).
     """
     agreement = get_agreement(session, actor, agreement_id)
     check_manage(actor, agreement)
     rows = _read_rows(data)
     if not rows:
         raise ValidationError("文件是空的", fields={"file": "没有内容"})
+    checked = check_post_rows(agreement, rows, today=today or date.today())
+    return apply_posts(session, actor, agreement, checked, preview=preview)
+
+
+@dataclass
+class CheckedPosts:
+    """The rows of a posts file that passed every check that needs no database: ``(row number, values)``."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    names: dict[str, tuple[str, int]]  # credit code -> (employer name, first row)
+    where: dict[str, int]  # header -> column index
+    total_rows: int
+
+
+def _letter(where: Mapping[str, int], header: str) -> str:
+    return get_column_letter(where[header] + 1) if header in where else ""
+
+
+def check_post_rows(agreement: CooperationAgreement, rows: Sequence[Row], *, today: date) -> CheckedPosts:
+    """Check the header and every row (types, the partner region, ranges, the agreement's period, duplicates
+    within the file); raise :class:`ImportRejected` with every problem, or return the clean rows."""
     header = [str(h).strip() if h is not None else "" for h in rows[0].values]
     errors: list[RowError] = []
     where: dict[str, int] = {}
@@ -516,6 +628,7 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: IO[byt
         raise ImportRejected(errors, max(len(rows) - 1, 0))
 
     clean_rows: list[tuple[int, dict[str, Any]]] = []
+    keys: dict[Any, int] = {}
     for row in rows[1:]:
         number, raw = row.number, row.values
         if all(_blank(v) for v in raw):
@@ -534,18 +647,29 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: IO[byt
                 errors.append(RowError(number, letter, col.header, str(err)))
         region = values.get("region_code")
         if region and not within(region, agreement.partner_region_code):
-            letter = get_column_letter(where["工作地点代码"] + 1)
             errors.append(
                 RowError(
                     number,
-                    letter,
+                    _letter(where, "工作地点代码"),
                     "工作地点代码",
                     f"工作地点不在合作地区（{reference.region_name(agreement.partner_region_code)}）内",
                 )
             )
         for low, high, label in (("wage_min", "wage_max", "最高月工资"), ("age_min", "age_max", "最高年龄")):
             if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
-                errors.append(RowError(number, get_column_letter(where[label] + 1), label, "不能低于下限"))
+                errors.append(RowError(number, _letter(where, label), label, "不能低于下限"))
+        problem = _arrival_problem(agreement, values.get("start_date"))
+        if problem:
+            errors.append(RowError(number, _letter(where, "到岗日期"), "到岗日期", problem))
+        key = post_key(values)
+        if key is not None:
+            if key in keys:
+                column = "合作方岗位编号" if key[0] == "ref" else "岗位名称"
+                errors.append(
+                    RowError(number, _letter(where, column), column, f"与第{keys[key]}行是同一岗位")
+                )
+            else:
+                keys[key] = number
         clean_rows.append((number, values))
     if not clean_rows and not errors:
         raise ValidationError("文件中没有岗位数据", fields={"file": "只有表头"})
@@ -558,7 +682,7 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: IO[byt
                 errors.append(
                     RowError(
                         number,
-                        get_column_letter(where["企业名称"] + 1),
+                        _letter(where, "企业名称"),
                         "企业名称",
                         f"同一信用代码在第{first[1]}行的企业名称为“{first[0]}”",
                     )
@@ -566,14 +690,120 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: IO[byt
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         raise ImportRejected(errors, len(rows) - 1)
+    return CheckedPosts(clean_rows, names, where, len(rows) - 1)
+
+
+def _arrival_problem(agreement: CooperationAgreement, start: date | None) -> str:
+    """The arrival date (到岗日期) lies within the agreement's period."""
+    if start is None:
+        return ""
+    if agreement.starts_on and start < agreement.starts_on:
+        return f"到岗日期不能早于协议开始日期（{agreement.starts_on.isoformat()}）"
+    if agreement.ends_on and start > agreement.ends_on:
+        return f"到岗日期不能晚于协议结束日期（{agreement.ends_on.isoformat()}）"
+    return ""
+
+
+def post_key(values: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """How a post is recognised again: the partner's post number, else employer + title + place of work."""
+    ref = values.get("partner_ref")
+    if ref:
+        return ("ref", ref)
+    if values.get("uscc") and values.get("title") and values.get("region_code"):
+        return ("place", values["uscc"], values["title"], values["region_code"])
+    return None
+
+
+#: The order attributes a posts file sets, compared with the stored post to tell changed from unchanged.
+POST_ATTRIBUTES = (
+    "title",
+    "occupation_code",
+    "headcount",
+    "wage_min",
+    "wage_max",
+    "region_code",
+    "age_min",
+    "age_max",
+    "skills",
+    "certificates_required",
+    "housing",
+    "board",
+    "start_date",
+)
+
+
+def _order_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {name: values.get(name) for name in POST_ATTRIBUTES}
+    out["skills"] = values.get("skills") or []
+    out["certificates_required"] = values.get("certificates_required") or []
+    out["housing"], out["board"] = bool(values.get("housing")), bool(values.get("board"))
+    return out
+
+
+def apply_posts(
+    session: Session,
+    actor: Actor,
+    agreement: CooperationAgreement,
+    checked: CheckedPosts,
+    *,
+    preview: bool = False,
+) -> PostImport:
+    """Match the checked rows with the agreement's posts; write the new and changed ones (unless ``preview``).
+    A row that would take a post's headcount below those already placed refuses the whole file."""
+    stored: dict[tuple[str, ...], tuple[CooperationPost, JobOrder]] = {}
+    for post, order, uscc in session.execute(
+        select(CooperationPost, JobOrder, Employer.uscc)
+        .join(JobOrder, JobOrder.id == CooperationPost.job_order_id)
+        .join(Employer, Employer.id == JobOrder.employer_id)
+        .where(CooperationPost.agreement_id == agreement.id)
+    ):
+        stored[("place", uscc, order.title, order.region_code)] = (post, order)
+        if post.partner_ref:
+            stored[("ref", post.partner_ref)] = (post, order)
+    result = PostImport(preview=preview)
+    errors: list[RowError] = []
+    plan: list[tuple[int, dict[str, Any], tuple[CooperationPost, JobOrder] | None]] = []
+    for number, values in checked.rows:
+        key = post_key(values)
+        found = stored.get(key) if key is not None else None
+        if found is None and values.get("partner_ref"):
+            found = stored.get(("place", values["uscc"], values["title"], values["region_code"]))
+        if found is None:
+            result.new += 1
+        else:
+            post, order = found
+            wanted = _order_values(values)
+            if wanted["headcount"] < order.filled:
+                errors.append(
+                    RowError(
+                        number,
+                        _letter(checked.where, "招聘人数"),
+                        "招聘人数",
+                        f"不能少于该岗位已录用人数（{order.filled}）",
+                    )
+                )
+            same = all(getattr(order, k) == v for k, v in wanted.items()) and (
+                post.partner_ref == (values.get("partner_ref") or post.partner_ref)
+            )
+            if same:
+                result.unchanged += 1
+            else:
+                result.changed += 1
+        plan.append((number, values, found))
+    if errors:
+        raise ImportRejected(errors, checked.total_rows)
+    if preview:
+        return result
 
     today = date.today()
     expires = agreement.ends_on if agreement.ends_on and agreement.ends_on >= today else None
     with transaction(session):
         known = dict(
-            session.execute(select(Employer.uscc, Employer.id).where(Employer.uscc.in_(list(names)))).all()
+            session.execute(
+                select(Employer.uscc, Employer.id).where(Employer.uscc.in_(list(checked.names)))
+            ).all()
         )
-        for code, (name, _row) in names.items():
+        for code, (name, _row) in checked.names.items():
             if code not in known:
                 employer = Employer(
                     name=name, uscc=code, region_code=agreement.partner_region_code, is_partner=True
@@ -581,39 +811,51 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: IO[byt
                 session.add(employer)
                 session.flush()
                 known[code] = employer.id
-        orders: list[tuple[int, JobOrder]] = []
-        for number, values in clean_rows:
+        orders: list[tuple[int, str | None, JobOrder]] = []
+        for number, values, found in plan:
+            wanted = _order_values(values)
+            if found is not None:
+                post, order = found
+                for name, value in wanted.items():
+                    if getattr(order, name) != value:
+                        setattr(order, name, value)
+                if order.status in ("open", "filled"):
+                    order.status = "filled" if order.filled >= order.headcount else "open"
+                post.source_row = number
+                post.partner_ref = values.get("partner_ref") or post.partner_ref
+                continue
             region = values["region_code"]
             order = JobOrder(
                 employer_id=known[values["uscc"]],
-                title=values["title"],
-                occupation_code=values["occupation_code"],
                 description=f"劳务协作：{agreement.name}",
-                skills=values.get("skills") or [],
-                certificates_required=values.get("certificates_required") or [],
-                headcount=values["headcount"],
                 filled=0,
-                wage_min=values.get("wage_min"),
-                wage_max=values.get("wage_max"),
-                region_code=region,
-                age_min=values.get("age_min"),
-                age_max=values.get("age_max"),
-                housing=bool(values.get("housing")),
-                board=bool(values.get("board")),
-                start_date=values.get("start_date"),
                 expires_on=expires,
                 status="open",
                 route="local_enterprise" if within(region, HOME_PROVINCE) else "out_of_province",
+                **wanted,
             )
-            orders.append((number, order))
-        session.add_all([o for _n, o in orders])
+            orders.append((number, values.get("partner_ref"), order))
+        session.add_all([o for _n, _r, o in orders])
         session.flush()
-        session.execute(
-            insert(CooperationPost),
-            [{"agreement_id": agreement.id, "job_order_id": o.id, "source_row": n} for n, o in orders],
+        if orders:
+            session.execute(
+                insert(CooperationPost),
+                [
+                    {"agreement_id": agreement.id, "job_order_id": o.id, "source_row": n, "partner_ref": ref}
+                    for n, ref, o in orders
+                ],
+            )
+        audit.record(
+            session,
+            actor,
+            "import",
+            "cooperation_post",
+            agreement.id,
+            new=result.new,
+            changed=result.changed,
+            unchanged=result.unchanged,
         )
-        audit.record(session, actor, "import", "cooperation_post", agreement.id, rows=len(orders))
-    return len(orders)
+    return result
 
 
 # --- batch placement ---------------------------------------------------------------------------------------
@@ -778,7 +1020,7 @@ def _batch_of(session: Session, agreement_id: int, worker_id: int) -> DispatchBa
     return session.scalar(
         select(DispatchBatch)
         .join(DispatchMember, DispatchMember.batch_id == DispatchBatch.id)
-        .where(DispatchBatch.agreement_id == agreement_id, DispatchMember.worker_id == worker_id)
+        .where(DispatchBatch.agreement_id == agreement_id, DispatchMember.worker_id == worker_id, LIVE_BATCH)
     )
 
 
@@ -819,11 +1061,11 @@ def placement_inputs(
         )
         .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
         .join(Worker, Worker.id == DispatchMember.worker_id)
-        .where(DispatchBatch.agreement_id == agreement.id)
+        .where(DispatchBatch.agreement_id == agreement.id, LIVE_BATCH)
     ):
         batched[worker_id] = order_id
         used_by_county[county_of(region)] += 1
-        if status == "planned":
+        if status in PENDING_BATCH:
             reserved[order_id] += 1
     capacity = {o.id: max(o.headcount - o.filled - reserved[o.id], 0) for o in orders}
     rows = list(
@@ -940,14 +1182,14 @@ def plan_view(session: Session, actor: Actor, agreement_id: int) -> PlanView:
         session.scalars(
             select(DispatchMember.worker_id)
             .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
-            .where(DispatchBatch.agreement_id == agreement_id)
+            .where(DispatchBatch.agreement_id == agreement_id, LIVE_BATCH)
         )
     )
     reserved = Counter(
         session.scalars(
             select(DispatchMember.job_order_id)
             .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
-            .where(DispatchBatch.agreement_id == agreement_id, DispatchBatch.status == "planned")
+            .where(DispatchBatch.agreement_id == agreement_id, DispatchBatch.status.in_(PENDING_BATCH))
         )
     )
     all_planned = Counter(
@@ -1002,7 +1244,7 @@ def create_batch(
             session.scalars(
                 select(DispatchMember.worker_id)
                 .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
-                .where(DispatchBatch.agreement_id == agreement.id)
+                .where(DispatchBatch.agreement_id == agreement.id, LIVE_BATCH)
             )
         )
         stmt = (
@@ -1064,8 +1306,8 @@ def batches(session: Session, actor: Actor, agreement_id: int) -> list[DispatchB
 def remove_member(session: Session, actor: Actor, batch_id: int, worker_id: int) -> None:
     agreement, batch = get_batch(session, actor, batch_id)
     check_manage(actor, agreement)
-    if batch.status != "planned":
-        raise Conflict("批次已出发，不能移出人员")
+    if batch.status not in PENDING_BATCH:
+        raise Conflict("批次已出发或已取消，不能移出人员")
     member = next((m for m in batch.members if m.worker_id == worker_id), None)
     if member is None:
         raise NotFound("该人员不在此批次中")
@@ -1074,39 +1316,205 @@ def remove_member(session: Session, actor: Actor, batch_id: int, worker_id: int)
         audit.record(session, actor, "delete", "dispatch_member", batch.id, worker_id=worker_id)
 
 
-def dispatch(session: Session, actor: Actor, batch_id: int) -> DispatchBatch:
-    """The batch departs: each member's placement is recorded (source ``cooperation``, starting on the departure
-    date) in one transaction — if any member cannot be placed, nothing is recorded and the reason names them."""
-    agreement, batch = get_batch(session, actor, batch_id)
-    check_manage(actor, agreement)
+@dataclass(frozen=True)
+class DepartureSummary:
+    """What 确认出发 will do, shown before it is done: who leaves when for which post, and who cannot."""
+
+    batch: DispatchBatch
+    members: int
+    posts: list[tuple[JobOrder, int]]  # order and how many of the batch go to it
+    problems: list[tuple[DispatchMember, str]]
+    placements_now: bool  # the departure date is today or past: placements are recorded at once
+
+
+def _member_problems(session: Session, batch: DispatchBatch) -> list[tuple[DispatchMember, str]]:
+    """Members who could not be placed on departure, and why (the rules of ``placements.record_placement``)."""
+    employed = set(
+        session.scalars(
+            select(Placement.worker_id).where(
+                Placement.worker_id.in_([m.worker_id for m in batch.members]), Placement.status == "active"
+            )
+        )
+    )
+    taken: Counter[int] = Counter()
+    problems: list[tuple[DispatchMember, str]] = []
+    for member in batch.members:
+        order = member.job_order
+        try:
+            check_placeable(member.worker, order)
+        except DomainError as err:
+            problems.append((member, err.message))
+            continue
+        if member.worker_id in employed:
+            problems.append((member, "该人员已有在岗记录"))
+        elif order.status != "open" or order.filled + taken[order.id] >= order.headcount:
+            problems.append((member, f"岗位“{order.title}”已满员或已关闭"))
+        else:
+            taken[order.id] += 1
+    return problems
+
+
+def departure_summary(
+    session: Session, actor: Actor, batch_id: int, *, today: date | None = None
+) -> DepartureSummary:
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "confirm_departure", batch)
+    per_post: Counter[int] = Counter(m.job_order_id for m in batch.members)
+    orders = {m.job_order_id: m.job_order for m in batch.members}
+    return DepartureSummary(
+        batch=batch,
+        members=len(batch.members),
+        posts=[(orders[oid], n) for oid, n in sorted(per_post.items())],
+        problems=_member_problems(session, batch),
+        placements_now=batch.departure_date <= (today or date.today()),
+    )
+
+
+def _problem_message(problems: Sequence[tuple[DispatchMember, str]]) -> str:
+    return "；".join(
+        f"{m.worker.name}（{mask_id_number(m.worker.id_number)}）：{reason}" for m, reason in problems[:10]
+    )
+
+
+def confirm_departure(
+    session: Session, actor: Actor, batch_id: int, *, today: date | None = None
+) -> DispatchBatch:
+    """确认出发: the batch becomes a departure plan. No placement is recorded now: the scheduler records them on
+    the departure date (:func:`dispatch_departures`), or staff when they record the actual departure. A batch
+    whose date is today or past departs at once. Refused, with nothing written, if any member could not be
+    placed (the reason names them: remove them from the batch first)."""
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "confirm_departure", batch)
+    today = today or date.today()
     if batch.status != "planned":
-        raise Conflict("该批次已出发", fields={"status": "已出发"})
+        raise Conflict("该批次已确认出发或已取消", fields={"status": "不是待出发"})
     if not batch.members:
         raise ValidationError("批次中没有人员", fields={"members": "没有人员"})
+    problems = _member_problems(session, batch)
+    if problems:
+        raise Conflict(
+            f"以下人员无法登记就业，请将其移出批次后再确认出发，本批次未作任何变更：{_problem_message(problems)}",
+            fields={"worker_id": "、".join(str(m.worker_id) for m, _r in problems)},
+        )
     with transaction(session):
+        batch.status, batch.confirmed_at, batch.confirmed_by = "confirmed", utcnow(), actor.user_id
+        audit.record(
+            session,
+            actor,
+            "confirm_departure",
+            "dispatch_batch",
+            batch.id,
+            members=len(batch.members),
+            departure_date=batch.departure_date.isoformat(),
+        )
+    if batch.departure_date <= today:
+        _depart(session, actor, batch.id, batch.departure_date)
+    return batch
+
+
+def record_departure(
+    session: Session, actor: Actor, batch_id: int, *, departed_on: Any = None, today: date | None = None
+) -> DispatchBatch:
+    """Staff record that a confirmed batch actually left (on ``departed_on``, default today): each member's
+    placement starts that day."""
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "record_departure", batch)
+    today = today or date.today()
+    c = Collector()
+    day = c.field("departed_on", parse_date, departed_on) or today
+    if day > today:
+        c.add("departed_on", "实际出发日期不能晚于今天")
+    c.done()
+    if batch.status == "planned":
+        raise ValidationError("请先确认出发", fields={"status": "尚未确认出发"})
+    if batch.status != "confirmed":
+        raise Conflict("该批次已出发或已取消", fields={"status": "不是待出发"})
+    _depart(session, actor, batch.id, day)
+    return batch
+
+
+def _depart(session: Session, actor: Actor, batch_id: int, day: date) -> tuple[int, int]:
+    """Record the placements of a confirmed batch, exactly once: the status moves confirmed → departed in one
+    guarded UPDATE, so a second scheduler or a clerk at the same moment finds nothing to do. A member who can no
+    longer be placed (placed elsewhere meanwhile, post full) keeps the reason; the others go."""
+    with transaction(session):
+        claimed = session.execute(
+            update(DispatchBatch)
+            .where(DispatchBatch.id == batch_id, DispatchBatch.status == "confirmed")
+            .values(status="departed", departed_on=day, departed_at=utcnow())
+        ).rowcount
+        if not claimed:
+            raise Conflict("该批次已出发或已取消", fields={"status": "不是待出发"})
+        batch = session.get(DispatchBatch, batch_id)
+        assert batch is not None
+        session.refresh(batch)
+        problems = dict((m.id, reason) for m, reason in _member_problems(session, batch))
+        placed = 0
         for member in batch.members:
-            try:
-                placement = record_placement(
-                    session,
-                    actor,
-                    {
-                        "worker_id": member.worker_id,
-                        "job_order_id": member.job_order_id,
-                        "source": "cooperation",
-                        "start_date": batch.departure_date,
-                    },
-                    commit=False,
-                )
-            except DomainError as err:
-                worker = member.worker
-                raise Conflict(
-                    f"{worker.name}（{mask_id_number(worker.id_number)}）无法登记就业：{err.message}；"
-                    "请将其移出批次后再确认出发，本批次未登记任何人",
-                    fields={"worker_id": str(member.worker_id)},
-                ) from None
+            if member.id in problems:
+                member.not_placed_reason = problems[member.id][:255]
+                continue
+            placement = record_placement(
+                session,
+                actor,
+                {
+                    "worker_id": member.worker_id,
+                    "job_order_id": member.job_order_id,
+                    "source": "cooperation",
+                    "start_date": day,
+                },
+                commit=False,
+            )
             member.placement_id = placement.id
-        batch.status, batch.departed_at = "departed", utcnow()
-        audit.record(session, actor, "dispatch", "dispatch_batch", batch.id, members=len(batch.members))
+            placed += 1
+        audit.record(
+            session,
+            actor,
+            "dispatch",
+            "dispatch_batch",
+            batch.id,
+            departed_on=day.isoformat(),
+            placed=placed,
+            not_placed=len(problems),
+        )
+    return placed, len(problems)
+
+
+def dispatch_departures(session: Session, *, today: date) -> dict[str, int]:
+    """Scheduler job: every confirmed batch whose departure date has come departs (its placements start on the
+    departure date). Each batch departs exactly once (see :func:`_depart`)."""
+    counts = {"batches": 0, "placements": 0, "not_placed": 0}
+    due = list(
+        session.scalars(
+            select(DispatchBatch.id)
+            .where(DispatchBatch.status == "confirmed", DispatchBatch.departure_date <= today)
+            .order_by(DispatchBatch.departure_date, DispatchBatch.id)
+        )
+    )
+    for batch_id in due:
+        departure = session.scalar(select(DispatchBatch.departure_date).where(DispatchBatch.id == batch_id))
+        try:
+            placed, missed = _depart(session, SYSTEM, batch_id, departure or today)
+        except Conflict:
+            continue  # departed meanwhile (staff recorded it, or another scheduler)
+        counts["batches"] += 1
+        counts["placements"] += placed
+        counts["not_placed"] += missed
+    return counts
+
+
+def cancel_batch(session: Session, actor: Actor, batch_id: int, reason: Any) -> DispatchBatch:
+    """Cancel a batch before it departs: no placement is recorded, its members are free for another batch."""
+    _agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "cancel", batch)
+    c = Collector()
+    text = c.field("reason", parse_text, reason, max_len=255, label="取消原因")
+    c.done()
+    if batch.status not in PENDING_BATCH:
+        raise Conflict("批次已出发或已取消，不能取消", fields={"status": "不能取消"})
+    with transaction(session):
+        batch.status, batch.cancelled_at, batch.cancel_reason = "cancelled", utcnow(), text or ""
+        audit.record(session, actor, "cancel", "dispatch_batch", batch.id, reason=text)
     return batch
 
 
@@ -1121,7 +1529,7 @@ def confirm_arrival(
     """Confirm that members (default: all) arrived; the batch is ``arrived`` when everyone has."""
     agreement, batch = get_batch(session, actor, batch_id)
     check_manage(actor, agreement)
-    if batch.status == "planned":
+    if batch.status not in ("departed", "arrived"):
         raise ValidationError("批次尚未出发", fields={"status": "尚未出发"})
     c = Collector()
     day = c.field("arrived_on", parse_date, arrived_on) or date.today()

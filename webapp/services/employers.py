@@ -15,7 +15,7 @@ from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
     parse_bool,
-    parse_phone,
+    parse_contact_phone,
     parse_region,
     parse_text,
     parse_uscc,
@@ -55,7 +55,7 @@ def validate_employer(data: Mapping[str, Any], *, partial: bool = False) -> dict
         )
     if want("contact_phone"):
         out["contact_phone"] = c.field(
-            "contact_phone", parse_phone, data.get("contact_phone"), required=False
+            "contact_phone", parse_contact_phone, data.get("contact_phone"), required=False
         )
     if want("address"):
         out["address"] = c.field("address", parse_text, data.get("address"), required=False, max_len=255)

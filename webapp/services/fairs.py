@@ -14,6 +14,7 @@ The pre-fair shortlists themselves are built in :mod:`webapp.services.shortlists
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,9 +25,11 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 from openpyxl import Workbook
 from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import config
+from webapp import policy
 from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from webapp.i18n import N_
 from webapp.models import (
@@ -34,6 +37,8 @@ from webapp.models import (
     FAIR_OUTCOMES,
     FAIR_STATUSES,
     INVITATION_ANSWERS,
+    DispatchBatch,
+    DispatchMember,
     Employer,
     Fair,
     FairCheckIn,
@@ -42,13 +47,14 @@ from webapp.models import (
     FairParticipant,
     JobOrder,
     Match,
+    Placement,
     ShortlistEntry,
     Worker,
     utc_iso,
     utcnow,
 )
 from webapp.services import audit, reference, transaction
-from webapp.services.placements import record_placement
+from webapp.services.placements import check_placeable, record_placement
 from webapp.services.scope import Actor, county_of, region_prefix
 from webapp.services.validation import (
     Collector,
@@ -244,7 +250,8 @@ def participants(session: Session, fair_id: int) -> list[FairParticipant]:
         session.scalars(
             select(FairParticipant)
             .where(FairParticipant.fair_id == fair_id)
-            .order_by(FairParticipant.status, FairParticipant.booth, FairParticipant.id)
+            # A stable order (not by booth): the booth form must not re-sort under the user's hands.
+            .order_by(FairParticipant.status, FairParticipant.id)
         )
     )
 
@@ -506,6 +513,66 @@ def assign_booth(session: Session, actor: Actor, participant_id: int, booth: Any
     return part
 
 
+def assign_booths(
+    session: Session, actor: Actor, fair_id: int, booths: Mapping[Any, Any]
+) -> list[FairParticipant]:
+    """All booths of a fair in one go (``{participant_id: booth}``), all or nothing: a booth number belongs to
+    one approved employer of the fair; a blank one clears it."""
+    fair = get_fair(session, actor, fair_id)
+    policy.require(actor, "assign_booths", fair)
+    approved = {
+        p.id: p
+        for p in session.scalars(
+            select(FairParticipant).where(
+                FairParticipant.fair_id == fair.id, FairParticipant.status == "approved"
+            )
+        )
+    }
+    c = Collector()
+    wanted: dict[int, str] = {}
+    for raw_id, raw_booth in booths.items():
+        key = f"booth-{raw_id}"
+        try:
+            pid = int(str(raw_id))
+        except ValueError:
+            c.add(key, "无效的参会企业")
+            continue
+        if pid not in approved:
+            c.add(key, "不是本场招聘会已批准的参会企业")
+            continue
+        booth = c.field(key, _parse_booth, raw_booth)
+        if booth is not None:
+            wanted[pid] = booth
+    final = {pid: wanted.get(pid, p.booth) for pid, p in approved.items()}
+    holders: dict[str, list[int]] = defaultdict(list)
+    for pid, booth in final.items():
+        if booth:
+            holders[booth].append(pid)
+    for booth, pids in holders.items():
+        if len(pids) > 1:
+            names = "、".join(approved[p].employer.name for p in sorted(pids))
+            for pid in pids:
+                if pid in wanted:
+                    c.add(f"booth-{pid}", f"展位号须唯一：展位 {booth} 同时分给了 {names}")
+    c.done("展位分配有误，未保存任何展位")
+    with transaction(session):
+        # Clear first, then set: swapping two booths never meets the unique index half-way.
+        changed = [pid for pid, booth in wanted.items() if approved[pid].booth != booth]
+        for pid in changed:
+            approved[pid].booth = ""
+        session.flush()
+        for pid in changed:
+            approved[pid].booth = wanted[pid]
+        try:
+            session.flush()
+        except IntegrityError:  # another clerk took one of these booths a moment ago
+            raise Conflict("展位已被占用，请刷新后重试", fields={"booth": "展位号须唯一"}) from None
+        audit.record(
+            session, actor, "update", "fair_booths", fair.id, booths={str(p): wanted[p] for p in changed}
+        )
+    return participants(session, fair.id)
+
+
 # --- invitation lists per village -------------------------------------------------------------------------
 
 
@@ -538,6 +605,38 @@ class InvitationRow:
     answer: str
     note: str
     checked_in: bool
+    away: str = ""  # placed or dispatched since the invitation (see away_workers)
+
+
+def away_workers(session: Session, fair_id: int, worker_ids: Iterable[int]) -> dict[int, str]:
+    """Invited workers who are no longer available: in work (an active placement, other than one this fair's
+    own outcomes recorded) or in a dispatch batch that is not cancelled — ``{worker_id: what to print}``."""
+    ids = sorted(set(worker_ids))
+    if not ids:
+        return {}
+    own = select(FairOutcome.placement_id).where(
+        FairOutcome.fair_id == fair_id, FairOutcome.placement_id.is_not(None)
+    )
+    away: dict[int, str] = {}
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for worker_id, employer, start in session.execute(
+            select(Placement.worker_id, Placement.employer_name, Placement.start_date)
+            .where(Placement.worker_id.in_(chunk), Placement.status == "active", Placement.id.not_in(own))
+            .order_by(Placement.start_date)
+        ):
+            away[worker_id] = f"已就业：{employer}（{start.isoformat()}起）"
+        for worker_id, name, departure in session.execute(
+            select(DispatchMember.worker_id, DispatchBatch.name, DispatchBatch.departure_date)
+            .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
+            .where(
+                DispatchMember.worker_id.in_(chunk),
+                DispatchBatch.status != "cancelled",
+                DispatchMember.not_placed_reason == "",
+            )
+            .order_by(DispatchBatch.departure_date)
+        ):
+            away.setdefault(worker_id, f"已编入输出批次：{name}（{departure.isoformat()}出发）")
+    return away
 
 
 def _staff_worker_scope(actor: Actor) -> ColumnElement[bool]:
@@ -598,7 +697,9 @@ def invitation_list(
     names: dict[int, str] = dict(session.execute(select(Employer.id, Employer.name)).all())
     rows: list[InvitationRow] = []
     full_phones: set[int] = set()
-    for entry, worker, order in session.execute(stmt):
+    found = session.execute(stmt).all()
+    away = away_workers(session, fair.id, (worker.id for _e, worker, _o in found))
+    for entry, worker, order in found:
         full = actor.may_see_full_personal_data(worker)
         if full:
             full_phones.add(worker.id)
@@ -621,6 +722,7 @@ def invitation_list(
                 answer=entry.answer,
                 note=entry.contact_note,
                 checked_in=worker.id in checked,
+                away=away.get(worker.id, ""),
             )
         )
     with transaction(session):
@@ -681,6 +783,7 @@ INVITATION_HEADER = (
     "答复",
     "备注",
     "是否签到",
+    "状态提示",
 )
 
 
@@ -707,6 +810,7 @@ def invitation_xlsx(
                         ANSWER_LABELS.get(r.answer, r.answer),
                         r.note,
                         "是" if r.checked_in else "否",
+                        r.away,
                     )
                     for r in rows
                 ),
@@ -769,6 +873,7 @@ class Letter:
     worker: Worker
     entries: list[tuple[JobOrder, str]]  # order and booth
     token: str
+    away: str = ""  # placed or dispatched since the invitation: check before handing the letter out
 
 
 def invitation_letters(
@@ -795,10 +900,14 @@ def invitation_letters(
         stmt = stmt.where(Worker.id == worker_id)
     booths = booths_of(session, fair.id)
     letters: dict[int, Letter] = {}
-    for _entry, worker, order in session.execute(stmt):
+    found = session.execute(stmt).all()
+    away = away_workers(session, fair.id, (worker.id for _e, worker, _o in found))
+    for _entry, worker, order in found:
         letter = letters.get(worker.id)
         if letter is None:
-            letter = letters[worker.id] = Letter(worker, [], invitation_token(secret_key, fair.id, worker.id))
+            letter = letters[worker.id] = Letter(
+                worker, [], invitation_token(secret_key, fair.id, worker.id), away.get(worker.id, "")
+            )
         letter.entries.append((order, booths.get(order.employer_id, "")))
     if worker_id and not letters:
         raise NotFound("该人员未受邀参加本场招聘会")
@@ -806,6 +915,29 @@ def invitation_letters(
 
 
 # --- fair day: check-in, walk-ins, outcomes -----------------------------------------------------------------
+
+FAIR_DAY_RULE = "签到和现场结果只能在招聘会当天登记"
+
+
+def fair_day_reason(
+    actor: Actor, fair: Fair, override_reason: Any = None, *, today: date | None = None
+) -> str:
+    """The reason to record with a check-in or outcome: "" on the fair's date; on another day staff who manage
+    the fair may record one with a reason (kept on the row), anyone else is refused."""
+    today = today or date.today()
+    if today == fair.date:
+        return ""
+    c = Collector()
+    reason = c.field("override_reason", parse_text, override_reason, required=False, max_len=255)
+    c.done()
+    if not reason:
+        raise ValidationError(
+            f"{FAIR_DAY_RULE}（{fair.date.isoformat()}），今天是 {today.isoformat()}；"
+            "人社部门工作人员补登或提前登记须填写理由",
+            fields={"override_reason": f"{FAIR_DAY_RULE}，其他日期须填写理由"},
+        )
+    policy.require(actor, "override_fair_day", fair)
+    return reason
 
 
 def _check_fair_day_staff(actor: Actor) -> None:
@@ -844,9 +976,18 @@ def find_for_check_in(
 
 
 def check_in(
-    session: Session, actor: Actor, fair_id: int, worker_id: int, *, method: str, walk_in: bool = False
+    session: Session,
+    actor: Actor,
+    fair_id: int,
+    worker_id: int,
+    *,
+    method: str,
+    walk_in: bool = False,
+    override_reason: Any = None,
+    today: date | None = None,
 ) -> tuple[FairCheckIn, bool]:
-    """Record a worker's arrival; returns ``(check-in, created)`` (checking in twice keeps the first)."""
+    """Record a worker's arrival on the fair's date (another day: staff, with a reason); returns
+    ``(check-in, created)`` (checking in twice keeps the first)."""
     _check_fair_day_staff(actor)
     if method not in CHECK_IN_METHODS:
         raise ValidationError("无效的签到方式", fields={"method": "无效"})
@@ -854,13 +995,23 @@ def check_in(
     worker = actor.check_worker(session.get(Worker, worker_id))
     if fair.status == "cancelled":
         raise ValidationError("该招聘会已取消", fields={"fair_id": "已取消"})
+    reason = fair_day_reason(actor, fair, override_reason, today=today)
     with transaction(session):
-        row, created = _ensure_check_in(session, actor, fair.id, worker.id, method=method, walk_in=walk_in)
+        row, created = _ensure_check_in(
+            session, actor, fair.id, worker.id, method=method, walk_in=walk_in, reason=reason
+        )
     return row, created
 
 
 def _ensure_check_in(
-    session: Session, actor: Actor, fair_id: int, worker_id: int, *, method: str, walk_in: bool = False
+    session: Session,
+    actor: Actor,
+    fair_id: int,
+    worker_id: int,
+    *,
+    method: str,
+    walk_in: bool = False,
+    reason: str = "",
 ) -> tuple[FairCheckIn, bool]:
     row = session.scalar(
         select(FairCheckIn).where(FairCheckIn.fair_id == fair_id, FairCheckIn.worker_id == worker_id)
@@ -868,7 +1019,12 @@ def _ensure_check_in(
     if row is not None:
         return row, False
     row = FairCheckIn(
-        fair_id=fair_id, worker_id=worker_id, method=method, walk_in=walk_in, recorded_by=actor.user_id
+        fair_id=fair_id,
+        worker_id=worker_id,
+        method=method,
+        walk_in=walk_in,
+        recorded_by=actor.user_id,
+        off_day_reason=reason,
     )
     session.add(row)
     session.flush()
@@ -877,16 +1033,31 @@ def _ensure_check_in(
 
 
 def check_in_by_token(
-    session: Session, actor: Actor, fair_id: int, token: str, *, secret_key: str
+    session: Session,
+    actor: Actor,
+    fair_id: int,
+    token: str,
+    *,
+    secret_key: str,
+    override_reason: Any = None,
+    today: date | None = None,
 ) -> tuple[FairCheckIn, bool]:
     token_fair, worker_id = read_token(secret_key, token)
     if token_fair != fair_id:
         raise ValidationError("该邀请函不是本场招聘会的", fields={"token": "不是本场招聘会的邀请函"})
-    return check_in(session, actor, fair_id, worker_id, method="qr")
+    return check_in(
+        session, actor, fair_id, worker_id, method="qr", override_reason=override_reason, today=today
+    )
 
 
 def register_walk_in(
-    session: Session, actor: Actor, fair_id: int, data: Mapping[str, Any]
+    session: Session,
+    actor: Actor,
+    fair_id: int,
+    data: Mapping[str, Any],
+    *,
+    override_reason: Any = None,
+    today: date | None = None,
 ) -> tuple[Worker, bool]:
     """Register a walk-in on the spot (``workers.create_worker``) and check them in.
 
@@ -894,6 +1065,7 @@ def register_walk_in(
     """
     _check_fair_day_staff(actor)
     fair = get_fair(session, actor, fair_id)
+    fair_day_reason(actor, fair, override_reason, today=today)  # refuse before registering anyone
     try:
         worker = create_worker(session, actor, data)
         created = True
@@ -903,7 +1075,16 @@ def register_walk_in(
         number = parse_id_number(data.get("id_number")).number
         worker = actor.check_worker(session.scalar(select(Worker).where(Worker.id_number == number)))
         created = False
-    check_in(session, actor, fair.id, worker.id, method="walk_in", walk_in=created)
+    check_in(
+        session,
+        actor,
+        fair.id,
+        worker.id,
+        method="walk_in",
+        walk_in=created,
+        override_reason=override_reason,
+        today=today,
+    )
     return worker, created
 
 
@@ -940,9 +1121,12 @@ def record_outcome(
     outcome: Any,
     *,
     start_date: date | None = None,
+    override_reason: Any = None,
+    today: date | None = None,
 ) -> FairOutcome:
-    """What came of a worker at a booth; writes the match state back, and ``hired`` records a placement
-    (source ``fair``) in the same transaction. The worker is checked in if they were not yet."""
+    """What came of a worker at a booth, on the fair's date (another day: staff, with a reason); writes the
+    match state back, and ``hired`` records a placement (source ``fair``) in the same transaction. The worker
+    is checked in if they were not yet. An offer or hire on a public-welfare post needs an eligible worker."""
     fair = get_fair(session, actor, fair_id)
     c = Collector()
     value = c.field("outcome", parse_choice, outcome, list(FAIR_OUTCOMES), label="结果")
@@ -960,6 +1144,9 @@ def record_outcome(
     if worker is None:
         raise NotFound()
     _outcome_actor_check(session, actor, fair, order, worker)
+    reason = fair_day_reason(actor, fair, override_reason, today=today)
+    if value in ("offer", "hired"):
+        check_placeable(worker, order)
     row = session.scalar(
         select(FairOutcome).where(
             FairOutcome.fair_id == fair.id,
@@ -977,12 +1164,12 @@ def record_outcome(
         )
     )
     with transaction(session):
-        _ensure_check_in(session, actor, fair.id, worker.id, method="booth")
+        _ensure_check_in(session, actor, fair.id, worker.id, method="booth", reason=reason)
         previous = row.outcome if row is not None else None
         if row is None:
             row = FairOutcome(fair_id=fair.id, job_order_id=order.id, worker_id=worker.id, outcome=value)
             session.add(row)
-        row.outcome, row.recorded_by = value, actor.user_id
+        row.outcome, row.recorded_by, row.off_day_reason = value, actor.user_id, reason
         match = session.scalar(
             select(Match).where(Match.job_order_id == order.id, Match.worker_id == worker.id)
         )
@@ -1017,6 +1204,7 @@ class BoothRow:
     answer: str
     checked_in: bool
     outcome: str
+    away: str = ""
 
 
 def booth_sheet(
@@ -1081,6 +1269,8 @@ def booth_sheet(
             .order_by(FairCheckIn.checked_in_at.desc(), Worker.id)
         )
         arrivals = [w for w in session.scalars(stmt) if w.id not in seen]
+    away = away_workers(session, fair.id, (r.worker.id for r in rows))
+    rows = [dataclasses.replace(r, away=away[r.worker.id]) if r.worker.id in away else r for r in rows]
     return fair, order, rows, arrivals
 
 

@@ -36,10 +36,10 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from webapp.errors import Conflict, NotFound, ValidationError
+from webapp.errors import Conflict, DomainError, NotFound, ValidationError
 from webapp.models import Employer, JobOrder, Worker, utcnow
 from webapp.models.followups import IMPORT_KINDS, ImportBatch
-from webapp.services import audit, reference, transaction, uploads
+from webapp.services import audit, eligibility, reference, transaction, uploads
 from webapp.services.employers import validate_employer
 from webapp.services.job_orders import validate_job_order
 from webapp.services.scope import Actor
@@ -144,6 +144,12 @@ WORKER_COLUMNS = (
         aliases=("建档立卡贫困劳动力",),
     ),
     Column("disability", "残疾人", kind="bool", help=BOOL_HELP, example="否"),
+    Column(
+        "hard_to_employ",
+        "就业困难人员类别",
+        help="不是则留空；是则填类别，如 大龄失业人员、长期失业人员、低保家庭成员、零就业家庭成员",
+        aliases=("就业困难人员",),
+    ),
     Column("consent_to_share", "同意共享信息", kind="bool", help=BOOL_HELP, example="是"),
     Column("status", "求职状态", kind="choice", example="求职中", choices=WORKER_STATUS, aliases=("状态",)),
 )
@@ -161,7 +167,12 @@ EMPLOYER_COLUMNS = (
     ),
     Column("region_code", "所在地", True, "region", REGION_HELP, "410902", ("地区代码", "所在地区")),
     Column("contact_name", "联系人", example="王经理"),
-    Column("contact_phone", "联系电话", help="11位手机号码", example="13900000000"),
+    Column(
+        "contact_phone",
+        "联系电话",
+        help="11位手机号码，或固定电话 区号-号码（可带分机）",
+        example="13900000000",
+    ),
     Column("address", "地址", example="濮阳市华龙区"),
     Column("is_workshop", "扶贫车间", kind="bool", help=BOOL_HELP, example="否"),
     Column("is_partner", "劳务协作企业", kind="bool", help=BOOL_HELP, example="否"),
@@ -199,7 +210,15 @@ def _job_order_columns() -> tuple[Column, ...]:
         Column("board", "提供伙食", kind="bool", help=BOOL_HELP, example="否"),
         Column("start_date", "到岗日期", kind="date", help="如 2026-12-31"),
         Column("expires_on", "截止日期", kind="date", help="如 2026-12-31；新岗位不能早于今天"),
-        Column("route", "就业渠道", kind="choice", example="省外务工", choices=_route_choices()),
+        Column(
+            "route",
+            "就业渠道",
+            kind="choice",
+            help="留空则按企业类型默认（扶贫车间企业为“扶贫车间”）",
+            example="省外务工",
+            choices=_route_choices(),
+        ),
+        Column("route_reason", "渠道说明", help="扶贫车间企业选择其他渠道时必填"),
         Column("public_welfare", "公益性岗位", kind="bool", help=BOOL_HELP, example="否"),
         Column("internal", "仅内部可见", kind="bool", help=BOOL_HELP, example="否"),
     )
@@ -619,7 +638,14 @@ class _JobOrders(_Kind):
 
     def validate(self, row: _Row, existing: Any) -> dict[str, Any]:
         data = {k: v for k, v in row.data.items() if k != "employer_uscc"}
-        return validate_job_order(data, current=existing)
+        values = validate_job_order(data, current=existing)
+        # The public-welfare and workshop-route rules of every door (services.eligibility).
+        current = existing if isinstance(existing, JobOrder) else None
+        employer = self.session.get(Employer, values["employer_id"])
+        try:
+            return eligibility.order_rules(self.actor, values, employer, current=current)
+        except DomainError as err:
+            raise ValidationError(err.message, fields=err.fields or {"route": err.message}) from None
 
     def check(self, row: _Row, existing: Any) -> None:
         if existing is _AMBIGUOUS:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Forbidden, ValidationError
 from webapp.models import JOB_ORDER_STATUSES, Employer, JobOrder
-from webapp.services import audit, ranking, reference, transaction
+from webapp.services import audit, eligibility, ranking, reference, transaction
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
@@ -45,6 +45,7 @@ JOB_ORDER_FIELDS = (
     "start_date",
     "expires_on",
     "route",
+    "route_reason",
     "public_welfare",
     "internal",
     "status",
@@ -101,13 +102,15 @@ def _validate(data: Mapping[str, Any], *, partial: bool, current: JobOrder | Non
         if want(name):
             out[name] = c.field(name, parse_date, data.get(name))
     if want("route"):
-        out["route"] = c.field(
-            "route",
-            parse_choice,
-            data.get("route"),
-            list(reference.routes()),
-            default="local_enterprise",
-            label="就业渠道",
+        # No route given: the employer's default (扶贫车间 for a workshop), see services.eligibility.
+        out["route"] = (
+            None
+            if data.get("route") in (None, "")
+            else c.field("route", parse_choice, data.get("route"), list(reference.routes()), label="就业渠道")
+        )
+    if "route_reason" in data:
+        out["route_reason"] = (
+            c.field("route_reason", parse_text, data.get("route_reason"), required=False, max_len=255) or ""
         )
     if "status" in data:
         out["status"] = c.field("status", parse_choice, data.get("status"), JOB_ORDER_STATUSES, label="状态")
@@ -147,8 +150,10 @@ def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) ->
         data = {**data, "employer_id": actor.employer_id}
     values = _validate(data, partial=False)
     with transaction(session):
-        if session.get(Employer, values["employer_id"]) is None:
+        employer = session.get(Employer, values["employer_id"])
+        if employer is None:
             raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
+        eligibility.order_rules(actor, values, employer)
         order = JobOrder(**values, filled=0)
         order.status = values.get("status") or "open"
         session.add(order)
@@ -167,6 +172,8 @@ def update_job_order(session: Session, actor: Actor, order_id: int, data: Mappin
     with transaction(session):
         if "employer_id" in values and session.get(Employer, values["employer_id"]) is None:
             raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
+        employer = session.get(Employer, values.get("employer_id") or order.employer_id)
+        eligibility.order_rules(actor, values, employer, current=order)
         for key, value in values.items():
             setattr(order, key, value)
         if "headcount" in values and order.status in ("open", "filled"):
@@ -235,6 +242,7 @@ def job_order_to_dict(order: JobOrder) -> dict[str, Any]:
         "start_date": order.start_date.isoformat() if order.start_date else None,
         "expires_on": order.expires_on.isoformat() if order.expires_on else None,
         "route": order.route,
+        "route_reason": order.route_reason,
         "public_welfare": order.public_welfare,
         "internal": order.internal,
         "status": order.status,

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, Forbidden, ValidationError
-from webapp.models import PLACEMENT_SOURCES, JobOrder, Match, Placement, Worker
-from webapp.services import audit, followups, reference, transaction
+from webapp.models import PLACEMENT_SOURCES, Employer, JobOrder, Match, Placement, Worker
+from webapp.services import audit, eligibility, followups, reference, transaction
 from webapp.services.scope import Actor
 from webapp.services.validation import (
     Collector,
@@ -31,6 +31,7 @@ PLACEMENT_FIELDS = (
     "employer_id",
     "employer_name",
     "route",
+    "route_reason",
     "region_code",
     "wage",
     "start_date",
@@ -46,6 +47,10 @@ def _validate(data: Mapping[str, Any]) -> dict[str, Any]:
         "job_order_id": c.field("job_order_id", parse_row_id, data.get("job_order_id")),
         "employer_id": c.field("employer_id", parse_row_id, data.get("employer_id")),
         "employer_name": c.field("employer_name", parse_text, data.get("employer_name"), required=False),
+        "route_reason": c.field(
+            "route_reason", parse_text, data.get("route_reason"), required=False, max_len=255
+        )
+        or "",
         "wage": c.field("wage", parse_int, data.get("wage"), minimum=0, maximum=200000),
         "start_date": c.field("start_date", parse_date, data.get("start_date")) or date.today(),
         "source": c.field(
@@ -85,11 +90,20 @@ def record_placement(
         actor.check_worker(worker)
     if worker is None:
         raise ValidationError("求职人员不存在", fields={"worker_id": "求职人员不存在"})
-    if order is None and not (values.get("route") and values.get("region_code")):
+    employer = order.employer if order is not None else None
+    if employer is None and values["employer_id"]:
+        employer = session.get(Employer, values["employer_id"])
+        if employer is None:
+            raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
+    route, route_reason = eligibility.placement_route(
+        actor, employer, order, values.get("route"), values["route_reason"]
+    )
+    if order is None and not (route and values.get("region_code")):
         raise ValidationError(
             "未关联岗位时须填写就业渠道和工作地点",
             fields={"route": "必填（未关联岗位）", "region_code": "必填（未关联岗位）"},
         )
+    check_placeable(worker, order, route=route)
 
     def body() -> Placement:
         active = session.scalar(
@@ -116,7 +130,8 @@ def record_placement(
             job_order_id=order.id if order else None,
             employer_id=values["employer_id"] or (order.employer_id if order else None),
             employer_name=values["employer_name"] or (order.employer.name if order else ""),
-            route=values.get("route") or (order.route if order else "flexible"),
+            route=route or "flexible",
+            route_reason=route_reason,
             region_code=values.get("region_code") or (order.region_code if order else worker.region_code),
             wage=values["wage"] if values["wage"] is not None else (order.wage_min if order else None),
             start_date=values["start_date"],
@@ -142,6 +157,13 @@ def record_placement(
         return body()
 
 
+def check_placeable(worker: Worker, order: JobOrder | None, *, route: str | None = None) -> None:
+    """The rules of the post itself, checked before anything is written (and by departure plans ahead of the
+    day): a public-welfare post (the order's flag, or the public-welfare route) only takes eligible workers."""
+    public_welfare = (order is not None and order.public_welfare) or route == eligibility.PUBLIC_WELFARE_ROUTE
+    eligibility.check_public_welfare(worker, public_welfare=public_welfare)
+
+
 def placement_to_dict(p: Placement) -> dict[str, Any]:
     return {
         "id": p.id,
@@ -150,6 +172,7 @@ def placement_to_dict(p: Placement) -> dict[str, Any]:
         "employer_id": p.employer_id,
         "employer_name": p.employer_name,
         "route": p.route,
+        "route_reason": p.route_reason,
         "region_code": p.region_code,
         "region_name": reference.region_name(p.region_code, full=True),
         "wage": p.wage,

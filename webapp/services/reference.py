@@ -39,6 +39,18 @@ def routes() -> dict[str, dict[str, str]]:
 
 
 @cache
+def hard_to_employ_types() -> dict[str, dict[str, str]]:
+    """``{key: {"name_zh", "name_en", ...}}`` of the 就业困难人员 sub-types (``config/eligibility.toml``)."""
+    return {t["key"]: t for t in config.load_hard_to_employ()}
+
+
+@cache
+def public_welfare_occupations() -> frozenset[str]:
+    """Codes of the occupations that exist only as public-welfare posts (公益性岗位)."""
+    return frozenset(o["code"] for o in config.load_occupations() if o["public_welfare"])
+
+
+@cache
 def region_names() -> dict[str, str]:
     return {r["code"]: r["name_zh"] for r in config.load_regions()}
 

@@ -28,9 +28,19 @@ from sqlalchemy.orm import Session
 
 import matcher
 from webapp.errors import Forbidden, NotFound, ValidationError
-from webapp.models import Fair, FairJobOrder, FairLeftOut, JobOrder, ShortlistEntry, Worker, utcnow
+from webapp.models import (
+    DispatchBatch,
+    DispatchMember,
+    Fair,
+    FairJobOrder,
+    FairLeftOut,
+    JobOrder,
+    ShortlistEntry,
+    Worker,
+    utcnow,
+)
 from webapp.services import audit, reference, transaction
-from webapp.services.fairs import check_manage, fair_orders, get_fair, shortlist_defaults
+from webapp.services.fairs import away_workers, check_manage, fair_orders, get_fair, shortlist_defaults
 from webapp.services.matching import SENSITIVE_REASON_WORDS, job_order_profile, worker_profile
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import Collector, parse_int, reject_unknown
@@ -146,7 +156,12 @@ def _parse_settings(data: Mapping[str, Any], fair: Fair) -> tuple[int, int]:
 
 def candidate_workers(session: Session, fair: Fair) -> list[Worker]:
     """Seeking, verified workers living in the organising region (a county fair draws that county's workers,
-    a city fair the city's)."""
+    a city fair the city's), except those already going out with a dispatch batch."""
+    dispatched = (
+        select(DispatchMember.worker_id)
+        .join(DispatchBatch, DispatchBatch.id == DispatchMember.batch_id)
+        .where(DispatchBatch.status != "cancelled", DispatchMember.not_placed_reason == "")
+    )
     return list(
         session.scalars(
             select(Worker)
@@ -154,6 +169,7 @@ def candidate_workers(session: Session, fair: Fair) -> list[Worker]:
                 Worker.status == "seeking",
                 Worker.verified.is_(True),
                 Worker.region_code.startswith(region_prefix(fair.region_code)),
+                Worker.id.not_in(dispatched),
             )
             .order_by(Worker.id)
         )
@@ -192,6 +208,11 @@ def build_shortlists(
                 )
             )
         )
+        # Placed or dispatched since they were invited: off the lists, even where staff pinned them.
+        away = away_workers(session, fair.id, (e.worker_id for e in pinned))
+        for entry in [e for e in pinned if e.worker_id in away]:
+            session.delete(entry)
+        pinned = [e for e in pinned if e.worker_id not in away]
         session.execute(
             delete(ShortlistEntry).where(ShortlistEntry.fair_id == fair.id, ShortlistEntry.pinned.is_(False))
         )

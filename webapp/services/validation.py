@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+import phonenumbers
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -144,6 +145,42 @@ def parse_phone(raw: Any, *, required: bool = True) -> str:
     if not MOBILE_RE.match(text):
         raise FieldError("手机号码应为1开头的11位数字")
     return text
+
+
+LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:(?:-|转|#|分机|ext\.?)(\d{1,6}))?$", re.IGNORECASE)
+
+
+def parse_contact_phone(raw: Any, *, required: bool = False) -> str:
+    """A contact phone: an 11-digit mobile, or a landline 区号-号码 with an optional extension, checked against
+    the numbering plan (``phonenumbers``). Stored as ``13912345678`` or ``0512-68001234`` (``-801``).
+
+    >>> parse_contact_phone("0512-68001234"), parse_contact_phone("（0512）68001234 转 801")
+    ('0512-68001234', '0512-68001234-801')
+    >>> parse_contact_phone("+86 139 1234 5678")
+    '13912345678'
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise FieldError("必填：请输入手机号码或固定电话（区号-号码）")
+        return ""
+    text = to_halfwidth(str(raw)).strip()
+    for junk in (" ", "(", ")", "（", "）"):
+        text = text.replace(junk, "")
+    if text.startswith("+86"):
+        text = text[3:]
+    if MOBILE_RE.match(text.replace("-", "")):
+        return text.replace("-", "")
+    found = LANDLINE_RE.match(text)
+    if found is not None:
+        area, number, extension = found.groups()
+        try:
+            valid = phonenumbers.is_valid_number(phonenumbers.parse(area + number, "CN"))
+        except phonenumbers.NumberParseException:
+            valid = False
+        if valid:
+            return f"{area}-{number}" + (f"-{extension}" if extension else "")
+        raise FieldError(f"固定电话 {area}-{number} 不是有效号码（请检查区号和号码位数）")
+    raise FieldError("应为11位手机号码，或固定电话“区号-号码”（如 0512-68001234，分机可写 -801）")
 
 
 def parse_uscc(raw: Any) -> str:

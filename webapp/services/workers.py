@@ -14,6 +14,7 @@ from matcher.types import MOBILITY_LEVELS, WORKER_STATUSES
 from webapp.errors import Conflict, Forbidden, NotFound
 from webapp.models import EDUCATION_LEVELS, Worker
 from webapp.services import audit, reference, transaction
+from webapp.services.eligibility import parse_hard_to_employ
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
@@ -47,6 +48,7 @@ WORKER_FIELDS = (
     "available_from",
     "poverty_registered",
     "disability",
+    "hard_to_employ",
     "status",
     "consent_to_share",
 )
@@ -103,6 +105,10 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     for name in ("poverty_registered", "disability", "consent_to_share"):
         if want(name):
             out[name] = c.field(name, parse_bool, data.get(name))
+    if want("hard_to_employ"):
+        out["hard_to_employ"] = (
+            c.field("hard_to_employ", parse_hard_to_employ, data.get("hard_to_employ")) or ""
+        )
     if want("status"):
         out["status"] = c.field(
             "status", parse_choice, data.get("status"), WORKER_STATUSES, default="seeking", label="状态"
@@ -252,4 +258,5 @@ def worker_to_dict(worker: Worker, actor: Actor, *, today: date | None = None) -
     if actor.is_staff:
         out["poverty_registered"] = worker.poverty_registered
         out["disability"] = worker.disability
+        out["hard_to_employ"] = worker.hard_to_employ or None
     return out

@@ -16,6 +16,13 @@ from webapp.forms import (
 )
 
 
+def hard_to_employ_choices() -> list[tuple[str, str]]:
+    """ "Not one" and the sub-types of 就业困难人员 from ``config/eligibility.toml``."""
+    from webapp.services import reference
+
+    return [("", str(_l("否"))), *((k, t["name_zh"]) for k, t in reference.hard_to_employ_types().items())]
+
+
 class WorkerForm(FlaskForm):
     name = StringField(
         _l("姓名"), validators=[Required()], render_kw={"maxlength": 64, "autocomplete": "off"}
@@ -51,6 +58,9 @@ class WorkerForm(FlaskForm):
     )
     poverty_registered = BooleanField(_l("建档立卡贫困劳动力"))
     disability = BooleanField(_l("残疾人"))
+    hard_to_employ = SelectField(
+        _l("就业困难人员类别"), validate_choice=False, choices=hard_to_employ_choices
+    )
     consent_to_share = BooleanField(_l("本人同意向用工企业公开姓名和联系电话"))
     submit = SubmitField(_l("保存"))
 

@@ -89,7 +89,18 @@ def test_agreement_to_arrival(client: FlaskClient, db_session: Session) -> None:
         content_type="multipart/form-data",
     )
     assert ok.status_code == 302
-    assert "已导入 2 个岗位" in text(client.get(ok.headers["Location"]).get_data(as_text=True))
+    assert "已导入：新增 2 个、变更 0 个、未变 0 个岗位" in text(
+        client.get(ok.headers["Location"]).get_data(as_text=True)
+    )
+    again = client.post(
+        f"/cooperation/{ag.id}/import",
+        data={"file": (io.BytesIO(sheet([row("焊工A"), row("焊工B")])), "posts.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert "新增 0 个、变更 0 个、未变 2 个" in text(
+        client.get(again.headers["Location"]).get_data(as_text=True)
+    )
+    assert db_session.scalar(select(func.count()).select_from(JobOrder)) == 2
 
     family = [make_worker(db_session, name=f"李家{i}", region_code="410922100001") for i in range(2)]
     single = [make_worker(db_session, name=f"单身{i}", region_code="410923201001") for i in range(3)]
@@ -121,7 +132,15 @@ def test_agreement_to_arrival(client: FlaskClient, db_session: Session) -> None:
     )
     assert len(rows) == 4
 
-    assert client.post(f"/cooperation/batches/{batch.id}/dispatch").status_code == 302
+    # 确认出发 shows what will happen first; a POST without the confirmation records nothing.
+    summary = text(client.get(f"/cooperation/batches/{batch.id}/dispatch").get_data(as_text=True))
+    assert "确认后将会" in summary and "3 人于" in summary
+    client.post(f"/cooperation/batches/{batch.id}/dispatch")
+    db_session.expire_all()
+    assert db_session.get(DispatchBatch, batch.id).status == "planned"
+    assert (
+        client.post(f"/cooperation/batches/{batch.id}/dispatch", data={"confirm": "yes"}).status_code == 302
+    )
     assert (
         db_session.scalar(
             select(func.count()).select_from(Placement).where(Placement.source == "cooperation")

@@ -54,7 +54,7 @@ def test_staff_register_an_employer(client: FlaskClient, db_session: Session, ci
     [
         ("uscc", "wrong-check", "统一社会信用代码"),
         ("uscc", "", "必填：请输入18位统一社会信用代码"),
-        ("contact_phone", "010-1234", "手机号码应为1开头的11位数字"),
+        ("contact_phone", "010-1234", "应为11位手机号码，或固定电话“区号-号码”"),
         ("region_code", "123", "未知的地区代码 123"),
         ("name", "", "必填：请输入企业名称"),
     ],

@@ -91,6 +91,13 @@ def test_the_whole_fair_flow(client: FlaskClient, db_session: Session, staff: Us
     token = fairs.invitation_token("test-secret", fair_id, first.id)
     assert first.name in text(letters)
 
+    # Three days before the fair a check-in is refused with the rule, and nothing is recorded.
+    early = client.post(f"/fairs/{fair_id}/checkin/t/{token}", follow_redirects=True)
+    assert "签到和现场结果只能在招聘会当天登记" in text(early.get_data(as_text=True))
+    assert db_session.scalars(select(FairCheckIn)).all() == []
+    db_session.get(Fair, fair_id).date = date.today()  # the fair's day
+    db_session.commit()
+
     confirm = client.get(f"/fairs/{fair_id}/checkin/t/{token}")
     assert first.name in text(confirm.get_data(as_text=True))
     assert client.post(f"/fairs/{fair_id}/checkin/t/{token}").status_code == 302

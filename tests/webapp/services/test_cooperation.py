@@ -70,6 +70,7 @@ def xlsx(rows: list[list[Any]], header: tuple[str, ...] = IMPORT_HEADERS) -> byt
 
 def post_row(i: int, **over: Any) -> list[Any]:
     values = {
+        "合作方岗位编号": "",
         "企业名称": f"苏州电子{i % 7}厂",
         "统一社会信用代码": USCC[i % 7],
         "岗位名称": f"装配工{i}",
@@ -98,8 +99,8 @@ USCC = [make_uscc(900000 + i) for i in range(7)]
 
 def test_thousands_of_posts_import_in_one_go(db_session: Session) -> None:
     ag = agreement(db_session)
-    count = cooperation.import_posts(db_session, CITY, ag.id, xlsx([post_row(i) for i in range(2000)]))
-    assert count == 2000
+    result = cooperation.import_posts(db_session, CITY, ag.id, xlsx([post_row(i) for i in range(2000)]))
+    assert (result.new, result.changed, result.unchanged) == (2000, 0, 0)
     assert db_session.scalar(select(func.count()).select_from(CooperationPost)) == 2000
     assert db_session.scalar(select(func.count()).select_from(Employer)) == 7
     order = db_session.scalars(select(JobOrder).order_by(JobOrder.id)).first()
@@ -347,7 +348,7 @@ def planned_agreement(db_session: Session, n: int = 3) -> tuple[Any, JobOrder, l
     return ag, order, people
 
 
-def test_dispatch_records_placements_and_arrival_is_confirmed_later(db_session: Session) -> None:
+def test_departure_records_placements_and_arrival_is_confirmed_later(db_session: Session) -> None:
     ag, order, people = planned_agreement(db_session)
     departure = date.today() + timedelta(days=3)
     batch = cooperation.create_batch(
@@ -359,7 +360,9 @@ def test_dispatch_records_placements_and_arrival_is_confirmed_later(db_session: 
     assert len(batch.members) == 3
     with pytest.raises(ValidationError):
         cooperation.confirm_arrival(db_session, CITY, batch.id)
-    cooperation.dispatch(db_session, CITY, batch.id)
+    cooperation.confirm_departure(db_session, CITY, batch.id)
+    assert db_session.scalars(select(Placement)).all() == []
+    cooperation.dispatch_departures(db_session, today=departure)
     placements = db_session.scalars(select(Placement)).all()
     assert {(p.source, p.job_order_id, p.start_date) for p in placements} == {
         ("cooperation", order.id, departure)
@@ -374,10 +377,10 @@ def test_dispatch_records_placements_and_arrival_is_confirmed_later(db_session: 
     assert batch.status == "arrived"
     assert all(m.arrived_on for m in batch.members)
     with pytest.raises(Conflict):
-        cooperation.dispatch(db_session, CITY, batch.id)
+        cooperation.confirm_departure(db_session, CITY, batch.id)
 
 
-def test_a_member_who_cannot_be_placed_stops_the_whole_dispatch(db_session: Session) -> None:
+def test_a_member_who_cannot_be_placed_stops_the_whole_confirmation(db_session: Session) -> None:
     ag, order, people = planned_agreement(db_session)
     batch = cooperation.create_batch(
         db_session,
@@ -390,7 +393,7 @@ def test_a_member_who_cannot_be_placed_stops_the_whole_dispatch(db_session: Sess
 
     record_placement(db_session, CITY, {"worker_id": people[1].id, "job_order_id": other.id})
     with pytest.raises(Conflict) as err:
-        cooperation.dispatch(db_session, CITY, batch.id)
+        cooperation.confirm_departure(db_session, CITY, batch.id)
     assert people[1].name in err.value.message
     assert (
         db_session.scalar(
@@ -398,8 +401,9 @@ def test_a_member_who_cannot_be_placed_stops_the_whole_dispatch(db_session: Sess
         )
         == 0
     )
+    assert db_session.get(DispatchBatch, batch.id).status == "planned"
     cooperation.remove_member(db_session, CITY, batch.id, people[1].id)
-    cooperation.dispatch(db_session, CITY, batch.id)
+    cooperation.confirm_departure(db_session, CITY, batch.id)  # leaving today: placed at once
     assert (
         db_session.scalar(
             select(func.count()).select_from(Placement).where(Placement.source == "cooperation")

@@ -50,6 +50,15 @@ def setup(db_session: Session) -> dict[str, object]:
     return {"fair": fair, "order": order, "here": here, "there": there}
 
 
+@pytest.fixture
+def fair_day(db_session: Session, setup: dict[str, object]) -> dict[str, object]:
+    """The same fair on its day: check-ins and outcomes are taken only then."""
+    fair = setup["fair"]
+    fair.date = date.today()  # type: ignore[attr-defined]
+    db_session.commit()
+    return setup
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -148,8 +157,8 @@ def test_contact_answer_needs_reached(db_session: Session, setup: dict) -> None:
 
 
 @pytest.mark.parametrize("how", ["phone", "tail4", "tail6", "token", "url"])
-def test_check_in_by_phone_id_tail_or_qr(db_session: Session, setup: dict, how: str) -> None:
-    fair, worker = setup["fair"], setup["here"][1]
+def test_check_in_by_phone_id_tail_or_qr(db_session: Session, fair_day: dict, how: str) -> None:
+    fair, worker = fair_day["fair"], fair_day["here"][1]
     token = fairs.invitation_token(SECRET, fair.id, worker.id)
     query = {
         "phone": worker.phone,
@@ -178,7 +187,7 @@ def test_a_token_of_another_fair_is_refused(db_session: Session, setup: dict) ->
         fairs.check_in_by_token(db_session, CITY, setup["fair"].id, token, secret_key=SECRET)
 
 
-def test_walk_ins_register_on_the_spot(db_session: Session, setup: dict) -> None:
+def test_walk_ins_register_on_the_spot(db_session: Session, fair_day: dict) -> None:
     from tests.builders import id_number
 
     data = {
@@ -189,16 +198,16 @@ def test_walk_ins_register_on_the_spot(db_session: Session, setup: dict) -> None
         "skills": "电焊",
         "mobility": "city",
     }
-    worker, created = fairs.register_walk_in(db_session, CITY, setup["fair"].id, data)
+    worker, created = fairs.register_walk_in(db_session, CITY, fair_day["fair"].id, data)
     assert created and worker.verified
-    again, created_again = fairs.register_walk_in(db_session, CITY, setup["fair"].id, data)
+    again, created_again = fairs.register_walk_in(db_session, CITY, fair_day["fair"].id, data)
     assert again.id == worker.id and not created_again
     check = db_session.scalar(select(FairCheckIn).where(FairCheckIn.worker_id == worker.id))
     assert check.walk_in and check.method == "walk_in"
 
 
-def test_outcomes_write_back_and_hired_creates_a_placement(db_session: Session, setup: dict) -> None:
-    fair, order, here, there = setup["fair"], setup["order"], setup["here"], setup["there"]
+def test_outcomes_write_back_and_hired_creates_a_placement(db_session: Session, fair_day: dict) -> None:
+    fair, order, here, there = fair_day["fair"], fair_day["order"], fair_day["here"], fair_day["there"]
     fairs.record_outcome(db_session, CITY, fair.id, order.id, here[0].id, "interviewed")
     assert db_session.scalar(select(Match.state).where(Match.worker_id == here[0].id)) == "interviewed"
     fairs.record_outcome(db_session, CITY, fair.id, order.id, here[0].id, "offer")
@@ -229,8 +238,8 @@ def test_outcomes_write_back_and_hired_creates_a_placement(db_session: Session, 
     assert list(wb["按县区"].iter_rows(values_only=True))[-1] == ("合计", 3, 3, 3, 2, 1)
 
 
-def test_a_failed_hire_writes_nothing(db_session: Session, setup: dict) -> None:
-    fair, order, here = setup["fair"], setup["order"], setup["here"]
+def test_a_failed_hire_writes_nothing(db_session: Session, fair_day: dict) -> None:
+    fair, order, here = fair_day["fair"], fair_day["order"], fair_day["here"]
     fairs.record_outcome(db_session, CITY, fair.id, order.id, here[0].id, "hired")
     fairs.record_outcome(db_session, CITY, fair.id, order.id, here[1].id, "hired")  # headcount 2: now full
     with pytest.raises(Conflict):
@@ -240,8 +249,8 @@ def test_a_failed_hire_writes_nothing(db_session: Session, setup: dict) -> None:
     assert db_session.scalar(select(func.count()).select_from(Placement)) == 2
 
 
-def test_employers_record_outcomes_at_their_own_booths_only(db_session: Session, setup: dict) -> None:
-    fair, order, here = setup["fair"], setup["order"], setup["here"]
+def test_employers_record_outcomes_at_their_own_booths_only(db_session: Session, fair_day: dict) -> None:
+    fair, order, here = fair_day["fair"], fair_day["order"], fair_day["here"]
     boss = Actor(None, "employer", employer_id=order.employer_id)
     fairs.record_outcome(db_session, boss, fair.id, order.id, here[0].id, "interviewed")
     stranger = make_worker(db_session, region_code=VILLAGE, name="未受邀")
