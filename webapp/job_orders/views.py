@@ -131,7 +131,10 @@ def create() -> tuple[str, int] | Response:
         except DomainError as err:
             status = show_errors(form, err)
         else:
-            flash(_("岗位已发布"), "success")
+            if order.status == "pending":
+                flash(_("岗位已提交，人社部门审核通过后发布到公告栏"), "info")
+            else:
+                flash(_("岗位已发布"), "success")
             return redirect(url_for(".detail", order_id=order.id))
     elif form.is_submitted():
         status = csrf_failed(form)
