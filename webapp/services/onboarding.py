@@ -1,7 +1,8 @@
 """Employer onboarding (企业入驻): self-registration, duplicate detection, approval, and changes of name or USCC.
 
 An employer registers from the public site with the username and password of its future account (chosen by
-the person registering: no password ever passes through staff or a phone call, and nobody else knows it).
+the person registering: no password ever passes through staff or a phone call, and nobody else knows it). A
+company staff registered earlier (same USCC) is shown to the reviewer, and approving joins the account to it.
 Staff of the region see the registration with possible duplicates — the same USCC, or the same name once
 company-form suffixes (有限公司, 有限责任公司 …), spaces and full- or half-width brackets are dropped — and
 approve it (the employer and its account are written) or return it with a reason. An approved employer edits
@@ -150,11 +151,6 @@ def register(session: Session, data: Mapping[str, Any], *, ip: str = "") -> Empl
     values = _validate_registration(data)
     password = values.pop("password")
     with transaction(session):
-        if session.scalar(select(Employer.id).where(Employer.uscc == values["uscc"])) is not None:
-            raise Conflict(
-                "该统一社会信用代码已登记为企业",
-                fields={"uscc": "该统一社会信用代码已登记；如需账号请联系当地人社部门"},
-            )
         if session.scalar(
             select(EmployerApplication.id).where(
                 EmployerApplication.uscc == values["uscc"], EmployerApplication.status == "pending"
@@ -230,67 +226,13 @@ def _pending(session: Session, actor: Actor, action: str, application_id: int) -
 
 
 def approve(session: Session, actor: Actor, application_id: int, *, ip: str = "") -> EmployerApplication:
-    """Write the employer (or its changed name/USCC) and, for a new one, its account."""
+    """Write the employer (or its changed name/USCC) and, for a new registration, its account."""
     application = _pending(session, actor, "approve", application_id)
     with transaction(session):
-        clash = session.scalar(
-            select(Employer.id).where(
-                Employer.uscc == application.uscc, Employer.id != (application.employer_id or -1)
-            )
-        )
-        if clash is not None:
-            raise Conflict("该统一社会信用代码已登记为其他企业", fields={"uscc": "该统一社会信用代码已登记"})
         if application.kind == "new":
-            if session.scalar(select(User.id).where(User.username == application.username)) is not None:
-                raise Conflict("用户名已被使用", fields={"username": "用户名已被使用，请退回让企业换一个"})
-            employer = Employer(
-                name=application.name,
-                uscc=application.uscc,
-                region_code=application.region_code,
-                industry=application.industry,
-                contact_name=application.contact_name,
-                contact_phone=application.contact_phone,
-                address=application.address,
-                is_workshop=application.is_workshop,
-                workshop_certificate=application.workshop_certificate,
-            )
-            session.add(employer)
-            session.flush()
-            user = User(
-                username=application.username,
-                display_name=application.contact_name,
-                role="employer",
-                employer_id=employer.id,
-                password_hash=application.password_hash,
-            )
-            session.add(user)
-            session.flush()
-            application.employer_id = employer.id
-            audit.record(
-                session,
-                actor,
-                "create_user",
-                "user",
-                user.id,
-                ip=ip,
-                role="employer",
-                employer_id=employer.id,
-            )
+            employer = _approve_registration(session, actor, application, ip=ip)
         else:
-            employer = application.employer
-            assert employer is not None
-            before = {"name": employer.name, "uscc": employer.uscc}
-            employer.name, employer.uscc = application.name, application.uscc
-            audit.record(
-                session,
-                actor,
-                "update",
-                "employer",
-                employer.id,
-                ip=ip,
-                fields=sorted(REVIEWED_FIELDS),
-                before=before,
-            )
+            employer = _approve_change(session, actor, application, ip=ip)
         application.password_hash = ""  # the account has it now
         application.status = "approved"
         application.reviewed_by = actor.user_id
@@ -299,6 +241,66 @@ def approve(session: Session, actor: Actor, application_id: int, *, ip: str = ""
             session, actor, "approve", "employer_application", application.id, ip=ip, employer_id=employer.id
         )
     return application
+
+
+def _approve_registration(
+    session: Session, actor: Actor, application: EmployerApplication, *, ip: str
+) -> Employer:
+    if session.scalar(select(User.id).where(User.username == application.username)) is not None:
+        raise Conflict("用户名已被使用", fields={"username": "用户名已被使用，请退回让企业换一个"})
+    employer = session.scalar(select(Employer).where(Employer.uscc == application.uscc))
+    if employer is None:
+        employer = Employer(
+            name=application.name,
+            uscc=application.uscc,
+            region_code=application.region_code,
+            industry=application.industry,
+            contact_name=application.contact_name,
+            contact_phone=application.contact_phone,
+            address=application.address,
+            is_workshop=application.is_workshop,
+            workshop_certificate=application.workshop_certificate,
+        )
+        session.add(employer)
+        session.flush()
+    # else: staff registered this company earlier (a form, an Excel roster) and the account joins that record.
+    user = User(
+        username=application.username,
+        display_name=application.contact_name,
+        role="employer",
+        employer_id=employer.id,
+        password_hash=application.password_hash,
+    )
+    session.add(user)
+    session.flush()
+    application.employer_id = employer.id
+    audit.record(
+        session, actor, "create_user", "user", user.id, ip=ip, role="employer", employer_id=employer.id
+    )
+    return employer
+
+
+def _approve_change(session: Session, actor: Actor, application: EmployerApplication, *, ip: str) -> Employer:
+    employer = application.employer
+    assert employer is not None  # a change application always names its employer
+    clash = session.scalar(
+        select(Employer.id).where(Employer.uscc == application.uscc, Employer.id != employer.id)
+    )
+    if clash is not None:
+        raise Conflict("该统一社会信用代码已登记为其他企业", fields={"uscc": "该统一社会信用代码已登记"})
+    before = {"name": employer.name, "uscc": employer.uscc}
+    employer.name, employer.uscc = application.name, application.uscc
+    audit.record(
+        session,
+        actor,
+        "update",
+        "employer",
+        employer.id,
+        ip=ip,
+        fields=sorted(REVIEWED_FIELDS),
+        before=before,
+    )
+    return employer
 
 
 def return_application(

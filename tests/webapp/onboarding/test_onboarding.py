@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.builders import NANLE, PUYANG, QINGFENG, make_employer, make_job_order, make_uscc, make_user
@@ -176,9 +176,6 @@ def test_a_duplicate_employer_is_flagged_by_uscc_and_by_name(
     db_session: Session, client: FlaskClient
 ) -> None:
     existing = make_employer(db_session, name="南乐县富民服装有限责任公司", region_code=NANLE)
-    with pytest.raises(Conflict) as err:
-        onboarding.register(db_session, registration(uscc=existing.uscc))
-    assert "uscc" in err.value.fields
     first = onboarding.register(db_session, registration())
     second = onboarding.register(
         db_session, registration(name="南乐县 富民服装（有限公司）", username="fumin2")
@@ -192,6 +189,23 @@ def test_a_duplicate_employer_is_flagged_by_uscc_and_by_name(
     client.post("/auth/login", data={"username": county.username, "password": "correct horse battery"})
     page = client.get(f"/employer-applications/{first.id}").get_data(as_text=True)
     assert 'id="duplicates"' in page and "南乐县富民服装有限责任公司" in page
+    # A second registration with a USCC already waiting is refused on its field.
+    with pytest.raises(Conflict) as err:
+        onboarding.register(db_session, registration(uscc=first.uscc, username="fumin3"))
+    assert "uscc" in err.value.fields
+
+
+def test_a_company_staff_registered_earlier_gets_its_account_on_the_same_record(db_session: Session) -> None:
+    existing = make_employer(db_session, name="南乐县富民服装有限公司", region_code=NANLE)
+    application = onboarding.register(db_session, registration(uscc=existing.uscc))
+    assert [(d.kind, d.id, d.reason) for d in onboarding.duplicates(db_session, application)] == [
+        ("employer", existing.id, "uscc")
+    ]
+    county = Actor.of(make_user(db_session, role="staff", region_code=NANLE))
+    onboarding.approve(db_session, county, application.id)
+    assert db_session.scalar(select(func.count()).select_from(Employer)) == 1
+    account = db_session.scalar(select(User).where(User.username == "fumin_hr"))
+    assert account.employer_id == existing.id and account.check_password(PASSWORD)
 
 
 @pytest.mark.parametrize(
