@@ -47,6 +47,7 @@ PAGES: list[tuple[str | None, str, int]] = [
     ("city_staff", "/employer-applications/", 200),
     ("employer_demo", "/my-employer", 200),
     (None, "/register/employer", 200),
+    (None, "/register/employer/status", 200),
     ("employer_demo", "/", 200),
     ("employer_demo", "/job-orders/", 200),
     ("employer_demo", "/job-orders/{own_order}/matches", 200),

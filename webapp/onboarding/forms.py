@@ -54,3 +54,11 @@ class OwnEmployerForm(FlaskForm):
     is_workshop = BooleanField(_l("扶贫车间"))
     workshop_certificate = StringField(_l("扶贫车间认定证书编号"), render_kw={"maxlength": 64})
     submit = SubmitField(_l("保存"))
+
+
+class StatusForm(FlaskForm):
+    username = StringField(_l("登录用户名"), validators=[Required()], render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        _l("登录密码"), validators=[Required()], render_kw={"autocomplete": "current-password"}
+    )
+    submit = SubmitField(_l("查询"))

@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, show_errors, ui_context
 from webapp.models import Employer
 from webapp.onboarding import bp
-from webapp.onboarding.forms import OwnEmployerForm, RegistrationForm, ReturnForm
+from webapp.onboarding.forms import OwnEmployerForm, RegistrationForm, ReturnForm, StatusForm
 from webapp.security import client_ip
 from webapp.services import onboarding, reference
 from webapp.services.onboarding import REGISTRATION_FIELDS, REVIEWED_FIELDS, SELF_EDIT_FIELDS
@@ -43,6 +43,23 @@ def register() -> tuple[str, int] | Response:
     elif form.is_submitted():
         status = csrf_failed(form)
     return render_template("onboarding/register.html", form=form, regions=reference.region_options()), status
+
+
+@bp.route("/register/employer/status", methods=["GET", "POST"])
+def registration_status() -> tuple[str, int]:
+    """The registrant's view of their registration: pending, or returned with the reason."""
+    form = StatusForm()
+    status, application = 200, None
+    if form.validate_on_submit():
+        try:
+            application = onboarding.registration_status(
+                db.session, form.username.data or "", form.password.data or "", ip=client_ip()
+            )
+        except DomainError as err:
+            status = show_errors(form, err)
+    elif form.is_submitted():
+        status = csrf_failed(form)
+    return render_template("onboarding/status.html", form=form, application=application), status
 
 
 @bp.route("/employer-applications/")

@@ -174,6 +174,37 @@ def register(session: Session, data: Mapping[str, Any], *, ip: str = "") -> Empl
     return application
 
 
+def registration_status(
+    session: Session, username: str, password: str, *, ip: str = ""
+) -> EmployerApplication:
+    """The latest registration under this username, for whoever knows its password (throttled like a login)."""
+    from webapp.errors import Unauthorized
+    from webapp.services import throttle
+
+    name = (username or "").strip()
+    throttle.check(session, username=name, ip=ip)
+    application = session.scalar(
+        select(EmployerApplication)
+        .where(EmployerApplication.kind == "new", EmployerApplication.username == name)
+        .order_by(EmployerApplication.id.desc())
+        .limit(1)
+    )
+    found = application is not None and bool(application.password_hash) and _check_hash(application, password)
+    throttle.record(session, username=name, ip=ip, success=found, channel="page")
+    if not found:
+        raise Unauthorized(
+            "用户名或密码错误，或该登记已审核通过（请直接登录）", fields={"password": "用户名或密码错误"}
+        )
+    assert application is not None
+    return application
+
+
+def _check_hash(application: EmployerApplication, password: str) -> bool:
+    from werkzeug.security import check_password_hash
+
+    return check_password_hash(application.password_hash, password or "")
+
+
 def duplicates(session: Session, application: EmployerApplication) -> list[Duplicate]:
     """Employers and other pending applications with the same USCC or the same normalised name."""
     found: list[Duplicate] = []
@@ -306,7 +337,10 @@ def _approve_change(session: Session, actor: Actor, application: EmployerApplica
 def return_application(
     session: Session, actor: Actor, application_id: int, *, reason: str, ip: str = ""
 ) -> EmployerApplication:
-    """Send a registration or change back with the reason (its USCC and username are free again)."""
+    """Send a registration or change back with the reason (its USCC and username are free again).
+
+    The registrant reads the reason on the status page with the username and password they chose.
+    """
     application = _pending(session, actor, "return", application_id)
     c = Collector()
     note = c.field("reason", parse_text, reason, max_len=255, label="退回原因")
@@ -314,7 +348,6 @@ def return_application(
     with transaction(session):
         application.status = "returned"
         application.review_note = note or ""
-        application.password_hash = ""
         application.reviewed_by = actor.user_id
         application.reviewed_at = utcnow()
         audit.record(session, actor, "return", "employer_application", application.id, ip=ip, reason=note)

@@ -238,7 +238,7 @@ def test_staff_outside_the_region_cannot_approve_and_a_return_frees_the_uscc(db_
     assert err.value.status == 404  # type: ignore[attr-defined]
     city = Actor.of(make_user(db_session, role="staff", region_code=PUYANG))
     onboarding.return_application(db_session, city, application.id, reason="营业执照照片不清晰")
-    assert application.status == "returned" and application.password_hash == ""
+    assert application.status == "returned"
     again = onboarding.register(db_session, registration(uscc=application.uscc))
     assert again.status == "pending"
 
@@ -258,3 +258,19 @@ def test_an_employer_edits_its_details_and_a_new_name_waits_for_approval(db_sess
     county = Actor.of(make_user(db_session, role="staff", region_code=NANLE))
     onboarding.approve(db_session, county, change.id)
     assert employer.name == "南乐县乙公司"
+
+
+def test_the_registrant_reads_the_return_reason_with_their_password(
+    db_session: Session, client: FlaskClient
+) -> None:
+    application = onboarding.register(db_session, registration())
+    wrong = client.post(
+        "/register/employer/status", data={"username": "fumin_hr", "password": "not it at all"}
+    )
+    assert wrong.status_code == 401 and "用户名或密码错误" in wrong.get_data(as_text=True)
+    waiting = client.post("/register/employer/status", data={"username": "fumin_hr", "password": PASSWORD})
+    assert "正在审核" in waiting.get_data(as_text=True)
+    county = Actor.of(make_user(db_session, role="staff", region_code=NANLE))
+    onboarding.return_application(db_session, county, application.id, reason="营业执照照片不清晰")
+    returned = client.post("/register/employer/status", data={"username": "fumin_hr", "password": PASSWORD})
+    assert "营业执照照片不清晰" in returned.get_data(as_text=True)
