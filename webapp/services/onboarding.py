@@ -447,6 +447,21 @@ def pending_change(session: Session, employer: Employer) -> EmployerApplication 
     )
 
 
+def review_queue(session: Session, actor: Actor) -> dict[str, int]:
+    """What waits for this reviewer: employer-posted job orders and employer applications of their region."""
+    from webapp.models import JobOrder
+
+    orders = policy.scoped(actor, select(func.count(JobOrder.id)), JobOrder, "approve")
+    applications = policy.scoped(
+        actor, select(func.count(EmployerApplication.id)), EmployerApplication, "approve"
+    )
+    return {
+        "job_orders": session.scalar(orders.where(JobOrder.status == "pending")) or 0,
+        "employer_applications": session.scalar(applications.where(EmployerApplication.status == "pending"))
+        or 0,
+    }
+
+
 def application_to_dict(application: EmployerApplication) -> dict[str, Any]:
     return {
         "id": application.id,

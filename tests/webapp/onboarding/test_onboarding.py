@@ -274,3 +274,25 @@ def test_the_registrant_reads_the_return_reason_with_their_password(
     onboarding.return_application(db_session, county, application.id, reason="营业执照照片不清晰")
     returned = client.post("/register/employer/status", data={"username": "fumin_hr", "password": PASSWORD})
     assert "营业执照照片不清晰" in returned.get_data(as_text=True)
+
+
+def test_the_dashboard_shows_reviewers_what_waits_in_their_region(
+    db_session: Session, client: FlaskClient
+) -> None:
+    near = make_employer(db_session, region_code=NANLE)
+    far = make_employer(db_session, region_code=QINGFENG)
+    for employer in (near, far):
+        make_job_order(
+            db_session, employer_id=employer.id, region_code=employer.region_code, status="pending"
+        )
+    onboarding.register(db_session, registration())
+    county = make_user(db_session, role="staff", region_code=NANLE)
+    client.post("/auth/login", data={"username": county.username, "password": "correct horse battery"})
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-queue="job_orders">1<' in page and 'data-queue="employer_applications">1<' in page
+    assert onboarding.review_queue(
+        db_session, Actor.of(make_user(db_session, role="admin", region_code=None))
+    ) == {
+        "job_orders": 2,
+        "employer_applications": 1,
+    }
