@@ -296,3 +296,43 @@ def test_the_dashboard_shows_reviewers_what_waits_in_their_region(
         "job_orders": 2,
         "employer_applications": 1,
     }
+
+
+def test_a_pending_order_stays_out_of_fairs_and_recommendations(app: Flask, db_session: Session) -> None:
+    from tests.builders import api_token, make_worker
+
+    employer = make_employer(db_session, region_code=NANLE)
+    hr = Actor.of(make_user(db_session, role="employer", region_code=None, employer_id=employer.id))
+    data = {"title": "电焊工", "occupation": "焊工", "headcount": 3, "region_code": NANLE, "skills": ["电焊"]}
+    pending = job_orders.create_job_order(db_session, hr, data)
+    worker = make_worker(db_session)
+    api = app.test_client()
+    headers = api_token(api, make_user(db_session, role="staff", region_code=PUYANG))
+
+    recommended = api.get(f"/api/v1/workers/{worker.id}/recommendations", headers=headers).get_json()
+    assert pending.id not in [r["job_order_id"] for r in recommended["job_orders"]]
+    fair = api.post(
+        "/api/v1/fairs",
+        headers=headers,
+        json={
+            "name": "春风行动",
+            "kind": "spring_breeze",
+            "date": "2030-03-01",
+            "venue": "南乐县体育馆",
+            "region_code": NANLE,
+        },
+    )
+    assert fair.status_code == 201, fair.get_json()
+    refused = api.post(
+        f"/api/v1/fairs/{fair.get_json()['id']}/job-orders",
+        headers=headers,
+        json={"job_order_ids": [pending.id]},
+    )
+    assert refused.status_code == 422 and "job_order_ids" in refused.get_json()["error"]["fields"]
+
+    approved = api.post(f"/api/v1/job-orders/{pending.id}/approve", headers=headers)
+    assert approved.status_code == 200 and approved.get_json()["status"] == "open"
+    recommended = api.get(f"/api/v1/workers/{worker.id}/recommendations", headers=headers).get_json()
+    assert pending.id in [r["job_order_id"] for r in recommended["job_orders"]]
+    again = api.post(f"/api/v1/job-orders/{pending.id}/approve", headers=headers)
+    assert again.status_code == 409 and "status" in again.get_json()["error"]["fields"]
