@@ -80,10 +80,9 @@ def setup_command(demo: bool, admin_username: str | None, admin_password: str | 
 def _first_admin(username: str | None, password: str | None) -> None:
     """Create the first administrator unless one exists."""
     from webapp.errors import DomainError
-    from webapp.models import User
     from webapp.services import users
 
-    if db.session.scalar(select(User.id).where(User.role == "admin").limit(1)) is not None:
+    if users.has_admin(db.session):
         click.echo("已有系统管理员账号：用其登录后创建其他账号（liudan users create 或“用户账号管理”页面）")
         return
     import sys

@@ -62,12 +62,17 @@ USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$")
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ONE_TIME_PASSWORD_LENGTH = 12
 MAX_ID = 2_147_483_647
-#: The binding field of each role: where an out-of-scope account is refused.
+#: The binding field of each kind of account: what it must name, and where an out-of-scope one is refused.
 _BINDING = {
     "staff": "region_code",
     "employer": "employer_id",
     "trainer": "training_provider_id",
     "admin": "role",
+}
+_BINDING_REQUIRED = {
+    "region_code": "必填：工作人员账号须绑定所属地区",
+    "employer_id": "必填：企业账号须绑定用工企业",
+    "training_provider_id": "必填：培训机构账号须绑定培训机构",
 }
 
 
@@ -107,27 +112,24 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
             out[name] = c.field(name, parse, data.get(name))
     if not partial and data.get("password"):
         out["password"] = str(data["password"])
-    role = out.get("role")
-    if role == "staff" and not out.get("region_code"):
-        c.add("region_code", "必填：工作人员账号须绑定所属地区")
-    if role == "employer" and not out.get("employer_id"):
-        c.add("employer_id", "必填：企业账号须绑定用工企业")
-    if role == "trainer" and not out.get("training_provider_id"):
-        c.add("training_provider_id", "必填：培训机构账号须绑定培训机构")
+    binding = _BINDING.get(out.get("role") or "")
+    if binding in _BINDING_REQUIRED and not out.get(binding):
+        c.add(binding, _BINDING_REQUIRED[binding])
     c.done()
     return out
 
 
 def _bind(session: Session, user: User, role: str, values: Mapping[str, Any]) -> None:
     """Bind ``user`` to its region, employer or institution (only the one its role needs)."""
-    user.region_code = values.get("region_code") if role == "staff" else None
+    binding = _BINDING.get(role)
+    user.region_code = values.get("region_code") if binding == "region_code" else None
     user.employer = None
-    if role == "employer":
+    if binding == "employer_id":
         employer = session.get(Employer, values.get("employer_id"))
         if employer is None:
             raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
         user.employer = employer
-    if role == "trainer":
+    if binding == "training_provider_id":
         provider = session.get(TrainingProvider, values.get("training_provider_id"))
         if provider is None:
             raise ValidationError("培训机构不存在", fields={"training_provider_id": "培训机构不存在"})
@@ -195,8 +197,8 @@ def update_user(
         before = _binding(user)
         if "display_name" in values:
             user.display_name = values["display_name"] or ""
-        if any(name in values for name in ("region_code", "employer_id", "training_provider_id")):
-            if user.role == "trainer" and user.training_provider is not None:
+        if any(name in values for name in _BINDING_REQUIRED):
+            if user.training_provider is not None:
                 user.training_provider.user = None
                 session.flush()
             _bind(session, user, user.role, {**before, **values})
@@ -291,12 +293,17 @@ def employer_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
 # --- the first administrator --------------------------------------------------------------------------------
 
 
+def has_admin(session: Session) -> bool:
+    """Is there an administrator account yet (a new installation has none)?"""
+    return session.scalar(select(User.id).where(User.role == "admin").limit(1)) is not None
+
+
 def create_first_admin(session: Session, *, username: str, password: str | None) -> tuple[User, str]:
     """The first administrator of a new installation (``liudan setup --no-demo``); refused once one exists.
 
     With no password a random one is made (shown once, to be changed at the first login).
     """
-    if session.scalar(select(User.id).where(User.role == "admin").limit(1)) is not None:
+    if has_admin(session):
         raise Conflict(
             "已有系统管理员账号", fields={"username": "已有系统管理员账号，请用其登录后创建其他账号"}
         )
