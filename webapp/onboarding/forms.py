@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import PasswordField, StringField, SubmitField
 
+from webapp.employers.forms import EmployerForm
 from webapp.forms import Required
 
 
-class RegistrationForm(FlaskForm):
-    name = StringField(_l("企业名称"), validators=[Required()], render_kw={"maxlength": 128})
-    uscc = StringField(
-        _l("统一社会信用代码"), validators=[Required()], render_kw={"maxlength": 18, "autocomplete": "off"}
-    )
-    region_code = StringField(
-        _l("所在地（地区代码）"),
-        validators=[Required()],
-        render_kw={"list": "region-list", "autocomplete": "off"},
-    )
+class RegistrationForm(EmployerForm):
+    """The employer form of staff, plus industry, the workshop certificate and the future account."""
+
+    is_partner = None  # labour-cooperation partners are designated by the bureau, not self-declared
     industry = StringField(_l("所属行业"), validators=[Required()], render_kw={"maxlength": 64})
-    address = StringField(_l("地址"), render_kw={"maxlength": 255})
     contact_name = StringField(_l("联系人"), validators=[Required()], render_kw={"maxlength": 64})
     contact_phone = StringField(
         _l("联系电话（手机）"), validators=[Required()], render_kw={"inputmode": "tel", "maxlength": 14}
     )
-    is_workshop = BooleanField(_l("扶贫车间"))
     workshop_certificate = StringField(_l("扶贫车间认定证书编号"), render_kw={"maxlength": 64})
     username = StringField(
         _l("登录用户名"), validators=[Required()], render_kw={"maxlength": 64, "autocomplete": "username"}
@@ -44,16 +37,13 @@ class ReturnForm(FlaskForm):
     submit = SubmitField(_l("退回"))
 
 
-class OwnEmployerForm(FlaskForm):
-    name = StringField(_l("企业名称"), validators=[Required()], render_kw={"maxlength": 128})
-    uscc = StringField(_l("统一社会信用代码"), validators=[Required()], render_kw={"maxlength": 18})
+class OwnEmployerForm(EmployerForm):
+    """What an employer edits of itself (its region and partner status stay with the bureau)."""
+
+    region_code = None
+    is_partner = None
     industry = StringField(_l("所属行业"), render_kw={"maxlength": 64})
-    address = StringField(_l("地址"), render_kw={"maxlength": 255})
-    contact_name = StringField(_l("联系人"), render_kw={"maxlength": 64})
-    contact_phone = StringField(_l("联系电话（手机）"), render_kw={"inputmode": "tel", "maxlength": 14})
-    is_workshop = BooleanField(_l("扶贫车间"))
     workshop_certificate = StringField(_l("扶贫车间认定证书编号"), render_kw={"maxlength": 64})
-    submit = SubmitField(_l("保存"))
 
 
 class StatusForm(FlaskForm):
