@@ -204,12 +204,21 @@ def test_reset_password_sets_a_one_time_password_and_ends_old_tokens(app: Flask,
     body = resp.get_json()
     assert body["must_change_password"] is True and len(body["password"]) == 12
     assert api.get("/api/v1/workers", headers=old).status_code == 401
-    assert (
-        api.post(
-            "/api/v1/auth/token", json={"username": clerk.username, "password": body["password"]}
-        ).status_code
-        == 200
+    old_password = api.post(
+        "/api/v1/auth/token", json={"username": clerk.username, "password": "correct horse battery"}
     )
+    assert old_password.status_code == 401
+    db_session.expire_all()
+    assert db_session.get(User, clerk.id).check_password(body["password"])  # type: ignore[union-attr]
+    # Through the page the clerk signs in with it and chooses their own (enforced at login by the sessions work).
+    browser = app.test_client()
+    assert (
+        browser.post(
+            "/auth/login", data={"username": clerk.username, "password": body["password"]}
+        ).status_code
+        == 302
+    )
+    _change_password(browser, body["password"])
     assert db_session.scalar(select(AuditLog).where(AuditLog.action == "reset_password")) is not None
 
 
