@@ -268,7 +268,11 @@ def auto_approved(order: JobOrder) -> bool:
 
 
 def _pending(session: Session, actor: Actor, action: str, order_id: int) -> JobOrder:
-    order: JobOrder = policy.require(actor, action, get_job_order(session, actor, order_id))
+    order = get_job_order(session, actor, order_id)
+    if not policy.can(actor, action, order):
+        # Readable but outside the reviewer's region (or not a reviewer): say which field decides it.
+        message = policy.REGISTRY.of(JobOrder).messages.get(action, policy.GENERIC_REFUSAL)
+        raise Forbidden(message, fields={"region_code": "该岗位的工作地点和企业都不在您的辖区"})
     if order.status != "pending":
         raise Conflict("该岗位不在待审核状态", fields={"status": "该岗位不在待审核状态"})
     return order
