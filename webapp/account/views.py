@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.account import bp
 from webapp.account.forms import (
     ROLE_LABELS,
@@ -103,7 +104,7 @@ def _binding_choices(form: UserForm | EditUserForm) -> None:
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
 def create_user() -> tuple[str, int] | Response:
-    users.list_users(db.session, _actor(), per_page=1)  # refuses who may not manage accounts
+    policy.require(_actor(), "create", "user")  # the form only for those who may create accounts
     form = UserForm()
     _binding_choices(form)
     status = 200

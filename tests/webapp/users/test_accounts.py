@@ -299,3 +299,20 @@ def test_users_cli_creates_lists_disables_and_resets(app: Flask, db_session: Ses
     assert db_session.scalar(select(User.active).where(User.username == "nl_clerk")) is False
     reset = runner.invoke(args=["users", "reset-password", "nl_clerk"])
     assert reset.exit_code == 0 and "一次性密码" in reset.output
+
+
+def test_account_pages_are_refused_to_those_who_do_not_manage_accounts(
+    app: Flask, db_session: Session
+) -> None:
+    hr = make_user(db_session, role="employer", region_code=None, employer_id=make_employer(db_session).id)
+    county = make_user(db_session, role="staff", region_code=NANLE)
+    for user in (hr, county):
+        browser = app.test_client()
+        login(browser, user)
+        assert browser.get("/account/users/new").status_code == 403
+        assert (
+            browser.post("/account/users/new", data={"username": "sneaky", "role": "admin"}).status_code
+            == 403
+        )
+        assert browser.get("/account/users").status_code == 403
+    assert db_session.scalar(select(User).where(User.username == "sneaky")) is None
