@@ -145,9 +145,15 @@ def _username_taken(session: Session, username: str) -> bool:
 
 
 def register(session: Session, data: Mapping[str, Any], *, ip: str = "") -> EmployerApplication:
-    """A registration from the public site, waiting for staff of its region."""
+    """A registration from the public site, waiting for staff of its region.
+
+    Floods are refused (429) before any work, per client address, by the public sign-up's guard.
+    """
+    from webapp.services import signup
+
     anonymous = Actor(None, policy.ANONYMOUS)
     policy.require(anonymous, "create", EmployerApplication)
+    signup.check_rate(session, f"employer-register:{ip}")
     values = _validate_registration(data)
     password = values.pop("password")
     with transaction(session):

@@ -334,3 +334,17 @@ def test_a_pending_order_stays_out_of_fairs_and_recommendations(app: Flask, db_s
     assert pending.id in [r["job_order_id"] for r in recommended["job_orders"]]
     again = api.post(f"/api/v1/job-orders/{pending.id}/approve", headers=headers)
     assert again.status_code == 409 and "status" in again.get_json()["error"]["fields"]
+
+
+def test_a_flood_of_registrations_from_one_address_is_refused_before_any_work(db_session: Session) -> None:
+    from webapp.services.signup import RATE_LIMIT, TooManyRequests
+
+    for n in range(RATE_LIMIT):
+        onboarding.register(db_session, registration(username=f"flood{n}"), ip="203.0.113.9")
+    with pytest.raises(TooManyRequests):
+        onboarding.register(db_session, registration(username="flood_more"), ip="203.0.113.9")
+    assert (
+        onboarding.register(db_session, registration(username="elsewhere"), ip="198.51.100.7").status
+        == "pending"
+    )
+    assert db_session.scalar(select(func.count()).select_from(EmployerApplication)) == RATE_LIMIT + 1
