@@ -649,6 +649,29 @@ def parse_statistics_settings(path: str | Path) -> dict[str, Any]:
     return out
 
 
+def parse_approval_settings(path: str | Path) -> dict[str, Any]:
+    """Read and check the review settings; return ``{"auto_approve_regions": [code, ...]}``.
+
+    Example:
+        >>> parse_approval_settings(DATA_DIR / "approval.toml")
+        {'auto_approve_regions': []}
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("job_orders",))
+    table = data.get("job_orders")
+    if not isinstance(table, dict):
+        raise _fail(path, "file", "missing [job_orders]")
+    _check_keys(path, "[job_orders]", table, ("auto_approve_regions",))
+    codes = table["auto_approve_regions"]
+    if not isinstance(codes, list) or not all(isinstance(c, str) and c.isdigit() for c in codes):
+        raise _fail(path, "[job_orders]", "auto_approve_regions must be a list of region codes (digits)")
+    bad = [c for c in codes if len(c) not in (6, 9, 12)]
+    if bad:
+        raise _fail(path, "[job_orders]", f"not a region code: {', '.join(bad)}")
+    return {"auto_approve_regions": list(codes)}
+
+
 # ------------------------------------------------------------------------------------------------- loaders
 
 
@@ -698,6 +721,12 @@ def load_subsidies() -> dict[str, Any]:
 def load_followup_settings() -> dict[str, Any]:
     """The shipped follow-up schedule (``followups.toml``); see :func:`parse_followup_settings`."""
     return parse_followup_settings(DATA_DIR / "followups.toml")
+
+
+@functools.cache
+def load_approval_settings() -> dict[str, Any]:
+    """The shipped review settings (``approval.toml``); see :func:`parse_approval_settings`."""
+    return parse_approval_settings(DATA_DIR / "approval.toml")
 
 
 @functools.cache

@@ -42,6 +42,9 @@ def register(app: Flask) -> None:
     from webapp.placements.cli import coordinators_command
     from webapp.scheduler import scheduler_command
     from webapp.stats.cli import stats_command
+    from webapp.users.cli import users_group
+
+    app.cli.add_command(users_group)  # liudan users create / list / disable / enable / reset-password
 
     for command in (import_group, ledger_command, coordinators_command, scheduler_command, stats_command):
         app.cli.add_command(command)  # Excel import / ledgers, village coordinators, timed jobs, statistics
@@ -58,10 +61,18 @@ def sync_regions_command() -> None:
 
 @click.command("setup")
 @click.option("--demo/--no-demo", default=True, help="Load the Puyang demo when the database is empty.")
+@click.option("--admin", "admin_username", help="--no-demo: username of the first administrator (prompted).")
+@click.option("--admin-password", help="--no-demo: its password; without it a random one is printed once.")
 @click.pass_context
-def setup_command(ctx: click.Context, demo: bool) -> None:
+def setup_command(
+    ctx: click.Context, demo: bool, admin_username: str | None, admin_password: str | None
+) -> None:
     """Write instance/secret_key (unless SECRET_KEY is set), build or upgrade the database, load the region tree
-    and (when empty) the Puyang demo."""
+    and (when empty) the Puyang demo.
+
+    Without the demo, the first administrator is created when there is none: username and password from
+    the options, or asked for; with neither a random password is printed once (to be changed at login).
+    """
     from webapp.secret_key import write_key_file
 
     written = write_key_file()
@@ -69,10 +80,10 @@ def setup_command(ctx: click.Context, demo: bool) -> None:
         click.echo(f"已生成密钥文件：{written}（仅本机账号可读；生产环境也可改用环境变量 SECRET_KEY）")
     app = ctx.ensure_object(ScriptInfo).load_app()
     with app.app_context():
-        _setup(demo)
+        _setup(demo, admin_username, admin_password)
 
 
-def _setup(demo: bool) -> None:
+def _setup(demo: bool, admin_username: str | None, admin_password: str | None) -> None:
     from webapp.models import User
     from webapp.services.reference import sync_regions
 
@@ -84,7 +95,38 @@ def _setup(demo: bool) -> None:
 
         counts = load_demo(db.session)
         click.echo("已载入濮阳演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    if not demo:
+        _first_admin(admin_username, admin_password)
     _print_logins()
+
+
+def _first_admin(username: str | None, password: str | None) -> None:
+    """Create the first administrator unless one exists."""
+    from webapp.errors import DomainError
+    from webapp.services import users
+
+    if users.has_admin(db.session):
+        click.echo("已有系统管理员账号：用其登录后创建其他账号（liudan users create 或“用户账号管理”页面）")
+        return
+    import sys
+
+    # Asked for at a terminal; a script that gives neither gets "admin" and a random password.
+    interactive = username is None and password is None and sys.stdin.isatty()
+    if username is None:
+        username = click.prompt("第一个系统管理员的用户名", default="admin") if interactive else "admin"
+    if password is None and interactive:
+        password = (
+            click.prompt("密码（直接回车则生成随机密码）", default="", hide_input=True, show_default=False)
+            or None
+        )
+    try:
+        user, secret = users.create_first_admin(db.session, username=username, password=password)
+    except DomainError as err:
+        detail = "；".join(f"{name}: {message}" for name, message in err.fields.items())
+        raise click.ClickException(err.message + (f"（{detail}）" if detail else "")) from None
+    click.echo(f"已创建系统管理员 {user.username}")
+    if not password:
+        click.echo(f"随机密码（只显示这一次，首次登录后须修改）：{secret}")
 
 
 def _display_url() -> str:

@@ -49,6 +49,8 @@ JOB_ORDER_STATUS_LABELS = {
     "filled": _l("已招满"),
     "closed": _l("已关闭"),
     "expired": _l("已过期"),
+    "pending": _l("待审核"),
+    "returned": _l("已退回"),
 }
 SEX_LABELS = {"M": _l("男"), "F": _l("女")}
 #: The matcher's score components, in the order the match tables show them.

@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, true
 
 from webapp.errors import Forbidden, NotFound
-from webapp.models import Employer, JobOrder, Worker
+from webapp.models import Employer, JobOrder, TrainingProvider, User, Worker
+from webapp.models.onboarding import EmployerApplication
 from webapp.services.scope import Actor, region_level, region_prefix, within
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def role_of(actor: Actor) -> str:
     if actor.role == "staff":
         # A staff account without a region has no jurisdiction: it is refused like a visitor.
         return _STAFF_LEVEL[region_level(actor.region_code)] if actor.region_code else ANONYMOUS
-    if actor.role in (ADMIN, EMPLOYER, TRAINER) and actor.user_id is not None:
+    if actor.role in (ADMIN, EMPLOYER, TRAINER):  # the scheduler acts as an admin without an account
         return actor.role
     return ANONYMOUS
 
@@ -480,3 +481,91 @@ def _doors_rules() -> None:
 
 
 _doors_rules()
+
+
+# --- go-live: accounts, training institutions, employer onboarding, job-order approval (issue 14) ------------
+#
+# Administrators manage every account; city staff the accounts of their region: staff bound to a region below
+# theirs, employer users of employers there, trainer users of institutions there. Employer registrations,
+# changes of name or USCC and employer-posted job orders are reviewed by city and county staff of the region.
+
+SIGNED_IN = (ADMIN, *STAFF, EMPLOYER, TRAINER)
+#: An account that city staff may manage: bound (by region, employer or institution) inside their region.
+MANAGED_ACCOUNT = (
+    in_region("region_code") | in_region("employer.region_code") | in_region("training_provider.region_code")
+)
+ACCOUNT_MANAGERS = {ADMIN: ALWAYS, CITY: MANAGED_ACCOUNT}
+OWN_ACCOUNT = own("id", "user_id")
+
+
+def _reviewers(cond: Cond) -> dict[str, Cond]:
+    return {ADMIN: ALWAYS, **staff(cond, levels=(CITY, COUNTY))}
+
+
+REGISTRY.add(
+    ModelRules(
+        User,
+        "user",
+        {
+            "read": {
+                **{r: OWN_ACCOUNT for r in SIGNED_IN},
+                ADMIN: ALWAYS,
+                CITY: OWN_ACCOUNT | MANAGED_ACCOUNT,
+            },
+            "create": ACCOUNT_MANAGERS,
+            "update": {**{r: OWN_ACCOUNT for r in SIGNED_IN}, **ACCOUNT_MANAGERS},
+            # List and administer accounts (the user pages, API and CLI).
+            "manage": ACCOUNT_MANAGERS,
+            # Disable and re-enable.
+            "disable": ACCOUNT_MANAGERS,
+            # Set a one-time password that must be changed at the next login.
+            "reset_password": ACCOUNT_MANAGERS,
+        },
+        messages={
+            "create": "只能为本辖区创建账号",
+            "manage": "仅限系统管理员或市级人社部门工作人员",
+            "disable": "只能停用本辖区的账号",
+            "reset_password": "只能重置本辖区账号的密码",
+        },
+    )
+)
+
+REGISTRY.add(
+    ModelRules(
+        TrainingProvider,
+        "training_provider",
+        {
+            "read": {**ANY_STAFF, TRAINER: own("user_id", "user_id")},
+            "create": {ADMIN: ALWAYS, CITY: in_region()},
+            "update": {ADMIN: ALWAYS, CITY: in_region(), TRAINER: own("user_id", "user_id")},
+        },
+        messages={"create": "该地区不在您的管辖范围内"},
+    )
+)
+
+REGISTRY.add(
+    ModelRules(
+        EmployerApplication,
+        "employer_application",
+        {
+            "read": {**REGIONAL, EMPLOYER: own()},
+            # Anyone registers from the public site; an employer asks to change its own name or USCC.
+            "create": {ANONYMOUS: ALWAYS, EMPLOYER: own()},
+            "update": _reviewers(in_region()),
+            "approve": _reviewers(in_region()),
+            "return": _reviewers(in_region()),
+        },
+        messages={"approve": "只能审核本辖区的企业", "return": "只能审核本辖区的企业"},
+    )
+)
+
+# Employer-posted orders wait for staff of the order's place of work or of its employer's region.
+REGISTRY.of(JobOrder).actions.update(  # type: ignore[attr-defined]
+    {
+        "approve": _reviewers(in_region("region_code") | in_region("employer.region_code")),
+        "return": _reviewers(in_region("region_code") | in_region("employer.region_code")),
+    }
+)
+REGISTRY.of(JobOrder).messages.update(  # type: ignore[attr-defined]
+    {"approve": "只能审核本辖区的岗位", "return": "只能审核本辖区的岗位"}
+)

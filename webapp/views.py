@@ -22,6 +22,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp import account  # password, sessions, disabling accounts
 
     app.register_blueprint(account.bp)
+    from webapp import onboarding  # employer registration and review
+
+    app.register_blueprint(onboarding.bp)
     from webapp import cooperation, fairs  # 招聘会, 劳务协作
 
     app.register_blueprint(fairs.bp)

@@ -44,7 +44,8 @@ def test_employer_posts_an_order_and_reads_its_shortlist(visitor: Visitor) -> No
     assert re.search(r"/job-orders/\d+$", page.url), page.locator("main").inner_text()
 
     # The order as posted.
-    assert "岗位已发布" in visitor.flash()
+    assert "岗位已提交，人社部门审核通过后发布到公告栏" in visitor.flash()  # waits for review (issue 14)
+    assert "待审核" in page.locator("h1").inner_text()
     assert visitor.heading().startswith(title)
     details = page.locator("main dl").inner_text()
     assert "昆山市" in details and "6000–8500" in details and "0/8" in details and "焊工证" in details

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from matcher.types import MOBILITY_LEVELS, WORKER_STATUSES
-from webapp.models import EDUCATION_LEVELS, JOB_ORDER_STATUSES
+from webapp.models import EDUCATION_LEVELS, JOB_ORDER_REVIEW_STATUSES, JOB_ORDER_STATUSES
 
 API_VERSION = "1.0.0"
 MAX_ID = 2_147_483_647
@@ -204,6 +204,12 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         "certificates_required": TEXT_LIST_OUT,
         "filled": {"type": "integer", "minimum": 0, "description": "已录用人数"},
         "route": STR,
+        "status": {
+            "type": "string",
+            "enum": [*JOB_ORDER_STATUSES, *JOB_ORDER_REVIEW_STATUSES],
+            "description": "企业发布的岗位先为 pending（待审核），审核通过后为 open；退回为 returned",
+        },
+        "review_note": {"type": "string", "description": "退回原因"},
     }
     worker_out: dict[str, Schema] = {
         "id": {"type": "integer"},
@@ -265,6 +271,7 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         **_fair_schemas(),
         **_training_schemas(),
         **_followup_schemas(),
+        **_user_schemas(),
         "Error": _object(
             {
                 "error": _object(
@@ -434,6 +441,7 @@ def _paths(match_limit_max: int) -> dict[str, Any]:
         **_fair_paths(read, write, created),
         **_training_paths(),
         **_followup_paths(),
+        **_user_paths(),
         "/api/v1/auth/token": {
             "post": _op(
                 "create_token",
@@ -485,7 +493,11 @@ def _paths(match_limit_max: int) -> dict[str, Any]:
                 "岗位列表，新发布的在前",
                 {"200": _json(_ref("JobOrderPage"), "一页岗位"), **read},
                 parameters=[
-                    _query("status", {"type": "string", "enum": list(JOB_ORDER_STATUSES)}, "岗位状态"),
+                    _query(
+                        "status",
+                        {"type": "string", "enum": [*JOB_ORDER_STATUSES, *JOB_ORDER_REVIEW_STATUSES]},
+                        "岗位状态（pending 待审核，returned 已退回）",
+                    ),
                     _param("RegionCode"),
                     _param("Occupation"),
                     _query("employer_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "发布企业"),
@@ -788,6 +800,21 @@ def _followup_paths() -> dict[str, Any]:
     return {**placements.openapi_paths(), **stats.openapi_paths()}
 
 
+# --- user accounts and job-order review (webapp/api/users.py) --------------------------------------------------
+
+
+def _user_schemas() -> dict[str, Schema]:
+    from webapp.api.users import openapi_schemas
+
+    return openapi_schemas()
+
+
+def _user_paths() -> dict[str, Any]:
+    from webapp.api.users import openapi_paths
+
+    return openapi_paths()
+
+
 def build_document(*, route_keys: Iterable[str] | None = None, match_limit_max: int = 200) -> dict[str, Any]:
     """The whole OpenAPI document; ``route_keys`` defaults to the employment routes in ``config/``."""
     if route_keys is None:
@@ -817,6 +844,7 @@ def build_document(*, route_keys: Iterable[str] | None = None, match_limit_max: 
             {"name": "subsidies"},
             {"name": "placements"},
             {"name": "statistics"},
+            {"name": "users"},
         ],
         "security": [{"bearerAuth": []}],
         "paths": _paths(match_limit_max),

@@ -16,7 +16,7 @@ from webapp.api.auth import current_actor, public
 from webapp.api.openapi import build_document
 from webapp.api.params import Query, credentials, json_object
 from webapp.extensions import db
-from webapp.models import JOB_ORDER_STATUSES
+from webapp.models import JOB_ORDER_REVIEW_STATUSES, JOB_ORDER_STATUSES
 from webapp.security import client_ip
 from webapp.services import accounts, employers, job_orders, matching, workers
 from webapp.services.workers import Page
@@ -119,7 +119,7 @@ def update_job_order(job_order_id: int) -> dict[str, Any]:
 @bp.get("/job-orders")
 def list_job_orders() -> dict[str, Any]:
     q = Query(("status", "region_code", "occupation", "employer_id", "q", "page", "per_page"))
-    status = q.choice("status", JOB_ORDER_STATUSES)
+    status = q.choice("status", (*JOB_ORDER_STATUSES, *JOB_ORDER_REVIEW_STATUSES))
     region_code, occupation = q.region(), q.text("occupation")
     employer_id = q.integer("employer_id", maximum=MAX_ID)
     text, (page, per_page) = q.text("q"), q.paging()

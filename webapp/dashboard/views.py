@@ -3,9 +3,10 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
+from webapp import policy
 from webapp.dashboard import bp
 from webapp.extensions import db
-from webapp.services import dashboard, reference
+from webapp.services import dashboard, onboarding, reference
 from webapp.services.scope import Actor
 
 
@@ -16,5 +17,8 @@ def index() -> str:
     return render_template(
         "dashboard/index.html",
         counts=dashboard.counts(db.session, actor),
+        queue=onboarding.review_queue(db.session, actor)
+        if policy.can(actor, "approve", "job_order")
+        else None,
         region_name=reference.region_name(actor.region_code, full=True) if actor.region_code else "",
     )

@@ -88,6 +88,40 @@ def detail(order_id: int) -> str:
     return render_template("job_orders/detail.html", order=order, route_names=dict(reference.route_options()))
 
 
+@bp.route("/<int:order_id>/approve", methods=["POST"])
+@login_required
+def approve(order_id: int) -> Response:
+    if _csrf_ok():
+        job_orders.approve_job_order(db.session, _actor(), order_id)
+        flash(_("岗位已审核通过，已发布到公告栏"), "success")
+    return redirect(url_for(".detail", order_id=order_id))
+
+
+@bp.route("/<int:order_id>/return", methods=["POST"])
+@login_required
+def return_(order_id: int) -> Response:
+    if _csrf_ok():
+        try:
+            job_orders.return_job_order(db.session, _actor(), order_id, reason=request.form.get("reason", ""))
+        except DomainError as err:
+            if not err.fields:
+                raise
+            flash(_(err.fields.get("reason", err.message)), "error")
+        else:
+            flash(_("岗位已退回企业"), "info")
+    return redirect(url_for(".detail", order_id=order_id))
+
+
+def _csrf_ok() -> bool:
+    from webapp.account.forms import ActionForm
+
+    form = ActionForm()
+    if form.validate_on_submit():
+        return True
+    flash(_("表单已过期或缺少安全令牌，请刷新页面后重试"), "error")
+    return False
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create() -> tuple[str, int] | Response:
@@ -102,7 +136,10 @@ def create() -> tuple[str, int] | Response:
         except DomainError as err:
             status = show_errors(form, err)
         else:
-            flash(_("岗位已发布"), "success")
+            if order.status == "pending":
+                flash(_("岗位已提交，人社部门审核通过后发布到公告栏"), "info")
+            else:
+                flash(_("岗位已发布"), "success")
             return redirect(url_for(".detail", order_id=order.id))
     elif form.is_submitted():
         status = csrf_failed(form)

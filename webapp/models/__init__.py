@@ -43,6 +43,9 @@ def utc_iso(value: datetime | None) -> str | None:
 
 ROLES = ("admin", "staff", "employer", "trainer")
 JOB_ORDER_STATUSES = ("open", "filled", "closed", "expired")
+#: Before approval (待审核) and returned to the employer with a reason (已退回): neither is on the board,
+#: in matching, fairs or cooperation, which all go by ``status == "open"``.
+JOB_ORDER_REVIEW_STATUSES = ("pending", "returned")
 MATCH_STATES = ("proposed", "invited", "attended", "interviewed", "offered", "hired", "declined")
 EDUCATION_LEVELS = ("none", "primary", "junior", "senior", "vocational", "college", "bachelor")
 
@@ -75,6 +78,8 @@ class Employer(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     is_workshop: Mapped[bool] = mapped_column(Boolean, default=False)
     is_partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    industry: Mapped[str] = mapped_column(String(64), default="")
+    workshop_certificate: Mapped[str] = mapped_column(String(64), default="")  # 扶贫车间认定编号
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     region: Mapped[Region] = relationship()
@@ -96,12 +101,17 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on logout-everywhere, password change and disabling: older sessions and tokens stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    # An initial password someone else chose (coordinator accounts): pages and API refuse until it is changed.
+    # An initial password someone else chose (coordinator accounts, an administrator's reset): pages and API
+    # refuse until it is changed.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     region: Mapped[Region | None] = relationship()
     employer: Mapped[Employer | None] = relationship()
+    # A trainer account manages one training institution (``TrainingProvider.user_id``).
+    training_provider: Mapped[TrainingProvider | None] = relationship(  # noqa: F405
+        "TrainingProvider", back_populates="user", uselist=False
+    )
 
     def set_password(self, password: str) -> None:
         # Tests lower the work factor through PASSWORD_HASH_METHOD; production keeps werkzeug's default.
@@ -154,6 +164,10 @@ class JobOrder(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # When its stored matches were last computed; older than updated_at means "changed since".
     ranked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The review of an employer-posted order (待审核 → approved or returned with a reason).
+    review_note: Mapped[str] = mapped_column(String(255), default="")
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     employer: Mapped[Employer] = relationship(back_populates="job_orders")
     region: Mapped[Region] = relationship()
@@ -294,5 +308,6 @@ class AuditLog(db.Model):
 # on the metadata so that migrations and tests see every table.
 from webapp.models.fairs import *  # noqa: E402,F401,F403
 from webapp.models.followups import *  # noqa: E402,F401,F403
+from webapp.models.onboarding import *  # noqa: E402,F401,F403
 from webapp.models.security import *  # noqa: E402,F401,F403
 from webapp.models.training import *  # noqa: E402,F401,F403

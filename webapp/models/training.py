@@ -62,7 +62,11 @@ SIGNUP_STATUSES = ("pending", "confirmed", "rejected")
 
 
 class TrainingProvider(db.Model):
-    """培训机构: a training institution; ``user_id`` is the trainer account that manages it."""
+    """培训机构: a training institution; ``user_id`` is the trainer account that manages it.
+
+    ``uscc`` and ``licence_number`` (办学许可证号) identify it; ``occupations`` are the occupation codes it
+    is licensed to train.
+    """
 
     __tablename__ = "training_provider"
 
@@ -70,10 +74,15 @@ class TrainingProvider(db.Model):
     name: Mapped[str] = mapped_column(String(128))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    licence_number: Mapped[str] = mapped_column(String(64), default="")
+    contact_name: Mapped[str] = mapped_column(String(64), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     region: Mapped[Region] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(back_populates="training_provider")
 
 
 course_job_order = Table(

@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.errors import Forbidden, ValidationError
-from webapp.models import JOB_ORDER_STATUSES, Employer, JobOrder
+import config
+from webapp import policy
+from webapp.errors import Conflict, Forbidden, ValidationError
+from webapp.models import JOB_ORDER_REVIEW_STATUSES, JOB_ORDER_STATUSES, Employer, JobOrder, utcnow
 from webapp.services import audit, eligibility, ranking, reference, transaction
-from webapp.services.scope import Actor, region_prefix
+from webapp.services.scope import Actor, region_prefix, within
 from webapp.services.validation import (
     Collector,
     FieldError,
@@ -155,10 +157,17 @@ def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) ->
             raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
         eligibility.order_rules(actor, values, employer)
         order = JobOrder(**values, filled=0)
+        order.employer = employer
         order.status = values.get("status") or "open"
+        if policy.can(actor, "approve", order):
+            order.reviewed_by, order.reviewed_at = actor.user_id, utcnow()  # staff who may approve: at once
+        elif auto_approved(order):
+            order.reviewed_at = utcnow()
+        else:
+            order.status = "pending"  # 待审核 until staff of its region approve it
         session.add(order)
         session.flush()
-        audit.record(session, actor, "create", "job_order", order.id)
+        audit.record(session, actor, "create", "job_order", order.id, status=order.status)
     ranking.rerank_order(session, order.id)  # a new order's shortlist is ready the moment it is saved
     return order
 
@@ -174,10 +183,16 @@ def update_job_order(session: Session, actor: Actor, order_id: int, data: Mappin
             raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
         employer = session.get(Employer, values.get("employer_id") or order.employer_id)
         eligibility.order_rules(actor, values, employer, current=order)
+        if "status" in values and order.status in JOB_ORDER_REVIEW_STATUSES:
+            raise ValidationError(
+                "待审核或已退回的岗位不能直接修改状态", fields={"status": "须由人社部门审核通过"}
+            )
         for key, value in values.items():
             setattr(order, key, value)
         if "headcount" in values and order.status in ("open", "filled"):
             order.status = "filled" if order.filled >= order.headcount else "open"
+        if order.status == "returned" and values:
+            order.status = "pending"  # corrected after a return: back in the review queue
         audit.record(session, actor, "update", "job_order", order.id, fields=sorted(values))
     ranking.rerank_order(session, order.id)
     return order
@@ -246,4 +261,52 @@ def job_order_to_dict(order: JobOrder) -> dict[str, Any]:
         "public_welfare": order.public_welfare,
         "internal": order.internal,
         "status": order.status,
+        "review_note": order.review_note,
     }
+
+
+# --- review of employer-posted orders (待审核) ----------------------------------------------------------------
+
+
+def auto_approved(order: JobOrder) -> bool:
+    """Does ``config/approval.toml`` let employer orders of this place (or its employer's region) skip review?"""
+    regions = config.load_approval_settings()["auto_approve_regions"]
+    places = [order.region_code, order.employer.region_code if order.employer else None]
+    return any(within(place, code) for code in regions for place in places if place)
+
+
+def _pending(session: Session, actor: Actor, action: str, order_id: int) -> JobOrder:
+    order = get_job_order(session, actor, order_id)
+    if not policy.can(actor, action, order):
+        # Readable but outside the reviewer's region (or not a reviewer): say which field decides it.
+        message = policy.REGISTRY.of(JobOrder).messages.get(action, policy.GENERIC_REFUSAL)
+        raise Forbidden(message, fields={"region_code": "该岗位的工作地点和企业都不在您的辖区"})
+    if order.status != "pending":
+        raise Conflict("该岗位不在待审核状态", fields={"status": "该岗位不在待审核状态"})
+    return order
+
+
+def approve_job_order(session: Session, actor: Actor, order_id: int) -> JobOrder:
+    """Publish a pending order: it reaches the board, matching, fairs and cooperation."""
+    order = _pending(session, actor, "approve", order_id)
+    with transaction(session):
+        order.status = "filled" if order.filled >= order.headcount else "open"
+        order.review_note = ""
+        order.reviewed_by, order.reviewed_at = actor.user_id, utcnow()
+        audit.record(session, actor, "approve", "job_order", order.id)
+    ranking.rerank_order(session, order.id)
+    return order
+
+
+def return_job_order(session: Session, actor: Actor, order_id: int, *, reason: str) -> JobOrder:
+    """Send a pending order back to its employer with the reason; editing it resubmits it."""
+    order = _pending(session, actor, "return", order_id)
+    c = Collector()
+    note = c.field("reason", parse_text, reason, max_len=255, label="退回原因")
+    c.done()
+    with transaction(session):
+        order.status = "returned"
+        order.review_note = note or ""
+        order.reviewed_by, order.reviewed_at = actor.user_id, utcnow()
+        audit.record(session, actor, "return", "job_order", order.id, reason=note)
+    return order

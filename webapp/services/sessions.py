@@ -20,17 +20,16 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import config
-from webapp.errors import Forbidden, NotFound, Unauthorized, ValidationError
-from webapp.models import ROLES, User, utcnow
+from webapp.errors import NotFound, Unauthorized, ValidationError
+from webapp.models import User, utcnow
 from webapp.models.security import ApiToken, LoginSession
 from webapp.services import audit, throttle, transaction
 from webapp.services.passwords import MIN_LENGTH, check_password_strength, user_words
 from webapp.services.scope import Actor
-from webapp.services.workers import Page
 
 MIN_PASSWORD_LENGTH = MIN_LENGTH
 #: ``last_seen_at`` / ``last_used_at`` are written at most this often (not on every request).
@@ -236,29 +235,6 @@ def change_password(
     return user
 
 
-def set_active(session: Session, actor: Actor, user_id: int, *, active: bool, ip: str = "") -> User:
-    """An administrator disables (or re-enables) an account; disabling ends all of its sessions and tokens."""
-    if not actor.is_admin:
-        raise Forbidden("仅限系统管理员")
-    user = _user(session, user_id)
-    if user.id == actor.user_id and not active:
-        raise Forbidden("不能停用自己的账号")
-    with transaction(session):
-        user.active = active
-        if not active:
-            _end_all(session, user)
-        audit.record(
-            session,
-            actor,
-            "enable_user" if active else "disable_user",
-            "user",
-            user.id,
-            ip=ip,
-            role=user.role,
-        )
-    return user
-
-
 def live_sessions(session: Session, actor: Actor) -> Sequence[LoginSession]:
     return session.scalars(
         select(LoginSession)
@@ -266,18 +242,3 @@ def live_sessions(session: Session, actor: Actor) -> Sequence[LoginSession]:
         .order_by(LoginSession.created_at.desc())
         .limit(50)
     ).all()
-
-
-def list_users(
-    session: Session, actor: Actor, *, q: str = "", role: str | None = None, page: int = 1, per_page: int = 50
-) -> Page:
-    if not actor.is_admin:
-        raise Forbidden("仅限系统管理员")
-    stmt = select(User)
-    if q:
-        stmt = stmt.where(User.username.like(f"%{q}%") | User.display_name.like(f"%{q}%"))
-    if role in ROLES:
-        stmt = stmt.where(User.role == role)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)

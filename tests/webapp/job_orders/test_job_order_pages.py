@@ -83,7 +83,7 @@ def test_an_employer_posts_for_itself_only(
         True,
         False,
     )
-    assert order.status == "open"
+    assert order.status == "pending"  # an employer's order waits for staff of its region (issue 14)
 
 
 def test_staff_post_for_a_chosen_employer(client: FlaskClient, db_session: Session, city_staff: User) -> None:

@@ -1,0 +1,1 @@
+"""User accounts from the command line: ``liudan users create|list|disable|enable|reset-password``."""
