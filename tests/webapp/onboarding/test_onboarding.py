@@ -82,12 +82,12 @@ def test_an_employer_registers_is_approved_logs_in_and_its_order_waits_for_revie
             "occupation": "缝纫工",
             "headcount": "5",
             "region_code": NANLE,
-            "route": "local_enterprise",
+            "route": "",  # a workshop's order takes the workshop route by default
         },
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)
     order = db_session.scalar(select(JobOrder))
-    assert order.status == "pending"
+    assert order.status == "pending" and order.route == "workshop"
     assert "缝纫工" not in client.get("/board/").get_data(as_text=True)
     assert client.get(f"/board/jobs/{order.id}").status_code == 404
 
