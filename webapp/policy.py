@@ -46,9 +46,48 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, true
 
+from matcher.settings import COMPONENTS
 from webapp.errors import Forbidden, NotFound
-from webapp.models import Employer, JobOrder, Worker
-from webapp.services.scope import Actor, region_level, region_prefix, within
+from webapp.models import (
+    AuditLog,
+    Employer,
+    JobOrder,
+    Match,
+    Placement,
+    Region,
+    SchedulerRun,
+    User,
+    Worker,
+)
+from webapp.models.fairs import (
+    CooperationAgreement,
+    CooperationCandidate,
+    CooperationPost,
+    CountyQuota,
+    DispatchBatch,
+    DispatchMember,
+    Fair,
+    FairCheckIn,
+    FairJobOrder,
+    FairLeftOut,
+    FairOutcome,
+    FairParticipant,
+    ShortlistEntry,
+)
+from webapp.models.followups import FollowUp, FollowUpReminder, ImportBatch, StatsSnapshot
+from webapp.models.security import AuditLogGate, LoginAttempt, LoginSession, PrivacyErasure
+from webapp.models.training import (
+    Attendance,
+    BudgetLine,
+    Course,
+    Enrolment,
+    SignupAttempt,
+    SignupRequest,
+    SubsidyClaim,
+    SubsidyClaimLine,
+    TrainingProvider,
+)
+from webapp.services.scope import Actor, ancestors, region_level, region_prefix, within
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -62,6 +101,8 @@ EMPLOYER = "employer"
 TRAINER = "trainer"
 ANONYMOUS = "anonymous"
 STAFF = (CITY, COUNTY, TOWNSHIP, VILLAGE)
+#: The stored role of every bureau staff account (its policy role comes from the level of its region).
+STAFF_ACCOUNT = "staff"
 ROLES = (ADMIN, *STAFF, EMPLOYER, TRAINER, ANONYMOUS)
 #: Actions every model answers (``list`` is the ``read`` rule as a query filter).
 BASE_ACTIONS = ("read", "create", "update")
@@ -77,11 +118,12 @@ def role_of(actor: Actor) -> str:
     >>> role_of(Actor(1, "staff", "410922")), role_of(Actor(2, "staff", "410922100")), role_of(Actor(None, ""))
     ('county_staff', 'township_staff', 'anonymous')
     """
-    if actor.role == "staff":
+    account = actor.role  # the stored account type: admin, staff, employer or trainer
+    if account == STAFF_ACCOUNT:
         # A staff account without a region has no jurisdiction: it is refused like a visitor.
         return _STAFF_LEVEL[region_level(actor.region_code)] if actor.region_code else ANONYMOUS
-    if actor.role in (ADMIN, EMPLOYER, TRAINER) and actor.user_id is not None:
-        return actor.role
+    if account in (ADMIN, EMPLOYER, TRAINER):  # the scheduler acts as an admin without an account
+        return account
     return ANONYMOUS
 
 
@@ -172,6 +214,17 @@ def in_region(path: str = "region_code") -> Cond:
     )
 
 
+def above_region(path: str = "region_code") -> Cond:
+    """The region code at ``path`` is the actor's region or one above it (a county clerk and the city's fairs)."""
+
+    def chain(a: Actor) -> list[str]:
+        return ancestors(a.region_code) if a.region_code else []
+
+    return _on_path(
+        path, lambda a, col: col.in_(chain(a)), lambda a, v: v in chain(a), f"{path} above region"
+    )
+
+
 def own(path: str = "employer_id", attr: str = "employer_id") -> Cond:
     """The value at ``path`` is the actor's own ``attr`` (``employer_id`` or ``user_id``)."""
 
@@ -213,11 +266,20 @@ def staff(cond: Cond, *, levels: Iterable[str] = STAFF) -> dict[str, Cond]:
 RoleRules = Mapping[str, Cond]
 
 
+class Subject:
+    """Something a rule is asked about that is not a saved row: a subject without a table (``Subject("stats",
+    region_code="410922")``: the statistics of a region) or the values of a row about to be written."""
+
+    def __init__(self, policy_key: str, **values: Any) -> None:
+        self.policy_key = policy_key
+        self.__dict__.update(values)
+
+
 @dataclass(frozen=True)
 class ModelRules:
     """The rules of one model: ``actions[action][role]`` and ``fields[field][role]`` (absent = refused)."""
 
-    model: type
+    model: type | None  # None: a subject without a table (a ledger, the statistics)
     key: str
     actions: Mapping[str, RoleRules]
     fields: Mapping[str, RoleRules] = field(default_factory=dict)
@@ -249,12 +311,15 @@ class Registry:
         unknown = {r for spec in (*rules.actions.values(), *rules.fields.values()) for r in spec} - set(ROLES)
         if unknown:
             raise ValueError(f"{rules.key}: unknown roles {sorted(unknown)}")
-        self._by_model[rules.model] = rules
+        if rules.model is not None:
+            self._by_model[rules.model] = rules
         self._by_key[rules.key] = rules
 
     def of(self, target: Any) -> ModelRules:
         if isinstance(target, str):
             return self._by_key[target]
+        if isinstance(target, Subject):
+            return self._by_key[target.policy_key]
         model = target if isinstance(target, type) else type(target)
         for klass in model.__mro__:
             if klass in self._by_model:
@@ -271,6 +336,8 @@ class Registry:
 REGISTRY = Registry()
 
 GENERIC_REFUSAL = "您无权执行此操作"
+#: ``fields`` of a refusal because a region code given is outside the actor's jurisdiction.
+OUT_OF_REGION = {"region_code": "不在您的管辖范围内"}
 
 
 def can(actor: Actor, action: str, target: Any) -> bool:
@@ -282,7 +349,14 @@ def can(actor: Actor, action: str, target: Any) -> bool:
     return cond.holds(actor, target)
 
 
-def require(actor: Actor, action: str, target: Any, *, message: str | None = None) -> Any:
+def require(
+    actor: Actor,
+    action: str,
+    target: Any,
+    *,
+    message: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Any:
     """``target`` if ``actor`` may do ``action`` on it.
 
     An object the actor may not read answers ``NotFound`` (as a missing one does: ids in other regions are not
@@ -293,13 +367,15 @@ def require(actor: Actor, action: str, target: Any, *, message: str | None = Non
         raise NotFound()
     rules = REGISTRY.of(target)
     instance = not isinstance(target, (str, type))
-    # A new object is not yet readable by anyone; an existing one out of read scope looks missing.
-    if instance and action not in ("read", "create") and not can(actor, "read", target):
+    # A stored row out of read scope looks missing; a new row or a Subject (values, a table-less subject) is
+    # simply refused.
+    stored = instance and not isinstance(target, Subject)
+    if stored and action not in ("read", "create") and not can(actor, "read", target):
         raise NotFound()
     if not can(actor, action, target):
-        if action in ("read", "list") and instance:
+        if action in ("read", "list") and stored:
             raise NotFound()
-        raise Forbidden(message or rules.messages.get(action, GENERIC_REFUSAL))
+        raise Forbidden(message or rules.messages.get(action, GENERIC_REFUSAL), fields=dict(fields or {}))
     return target
 
 
@@ -329,6 +405,34 @@ def visible_fields(actor: Actor, target: Any) -> frozenset[str]:
     return frozenset(name for name in rules.fields if sees(actor, name, target))
 
 
+def hidden_components(actor: Actor, worker: Any) -> frozenset[str]:
+    """The score components of matches of ``worker`` that ``actor`` may not see (their value, their share of the
+    score and their reasons): for an employer, the registered-poor ``priority``."""
+    rules = REGISTRY.of(worker)
+    return frozenset(c for c in COMPONENTS if c in rules.fields and not sees(actor, c, worker))
+
+
+def proposal_scope(actor: Actor) -> tuple[str, bool]:
+    """The worker ``propose`` rule as the matching index partitions it: ``(region code prefix, consenting only)``
+    ('' = every region). ``tests/webapp/test_policy.py`` checks that it selects what the rule admits."""
+    role = role_of(actor)
+    if role == ADMIN:
+        return "", False
+    if role in STAFF:
+        return region_prefix(actor.region_code or "-"), False
+    if can(actor, "propose", Worker):
+        return "", True
+    raise Forbidden("您无权查看匹配结果")
+
+
+def jurisdiction(actor: Actor, *, default: str | None = None) -> str | None:
+    """The region whose subtree ``actor`` works in, for region pickers and defaults (``None``: every region —
+    an admin; ``default`` for an account without a region)."""
+    if role_of(actor) == ADMIN:
+        return None
+    return actor.region_code or default
+
+
 def current_actor() -> Actor:
     """The logged-in user of the request as an :class:`Actor` (anonymous when nobody is)."""
     from flask_login import current_user
@@ -346,71 +450,455 @@ def install(app: Flask) -> None:
 
 
 # --- the rules ----------------------------------------------------------------------------------------------
+#
+# Read the tables as "who may do this, on which rows". ``REGIONAL``: admins, and staff whose region covers the
+# row. Staff levels share one rule unless a level is named: the region does the scoping.
 
+EVERYONE = {role: ALWAYS for role in ROLES}
+SIGNED_IN = {role: ALWAYS for role in ROLES if role != ANONYMOUS}
 ANY_STAFF = {ADMIN: ALWAYS, **staff(ALWAYS)}
-REGIONAL = {ADMIN: ALWAYS, **staff(in_region())}
+ADMIN_ONLY = {ADMIN: ALWAYS}
+NOBODY: RoleRules = {}  # written by the system (scheduler, sign-in, audit) only
+
+
+def regional(path: str = "region_code") -> dict[str, Cond]:
+    """Admins, and staff whose region covers the region code at ``path``."""
+    return {ADMIN: ALWAYS, **staff(in_region(path))}
+
+
+def regional_or_above(path: str = "region_code") -> dict[str, Cond]:
+    """Admins, and staff whose region covers the code at ``path`` or lies below it (a county sees city fairs)."""
+    return {ADMIN: ALWAYS, **staff(in_region(path) | above_region(path))}
+
+
+REGIONAL = regional()
 CONSENTED = flag("consent_to_share")
+OWN_ORDER = own("job_order.employer_id")
+OWN_COURSE = own("course.provider.user_id", "user_id")
 
-REGISTRY.add(
-    ModelRules(
-        Worker,
-        "worker",
-        {
-            "read": REGIONAL,
-            "create": REGIONAL,
-            "update": REGIONAL,
-            "reveal": REGIONAL,
-            "export": REGIONAL,
-            # Offered to this actor as a candidate (matches, booths, shortlists, trainee proposals).
-            "propose": {**REGIONAL, EMPLOYER: CONSENTED, TRAINER: CONSENTED},
-        },
-        fields={
-            "id_number": REGIONAL,
-            "phone": {**REGIONAL, EMPLOYER: CONSENTED},
-            "poverty_registered": REGIONAL,
-            "disability": REGIONAL,
-            "consent_to_share": REGIONAL,
-            "priority": REGIONAL,
-        },
-        messages={"create": "该地区不在您的管辖范围内", "update": "该地区不在您的管辖范围内"},
-    )
+
+def _add(model: type | None, key: str, actions: Mapping[str, RoleRules], **kw: Any) -> None:
+    REGISTRY.add(ModelRules(model, key, actions, **kw))
+
+
+# People and their personal data.
+_add(
+    Worker,
+    "worker",
+    {
+        "read": REGIONAL,
+        "create": REGIONAL,
+        "update": REGIONAL,
+        "reveal": REGIONAL,
+        "export": REGIONAL,
+        "erase": REGIONAL,
+        # Offered to this actor as a candidate: matches, booths, shortlists, trainee proposals. Employers and
+        # trainers are offered only workers who consented to share their data with them.
+        "propose": {**REGIONAL, EMPLOYER: CONSENTED, TRAINER: CONSENTED & in_region()},
+    },
+    fields={
+        "id_number": REGIONAL,
+        "phone": {**REGIONAL, EMPLOYER: CONSENTED},
+        "poverty_registered": REGIONAL,
+        "disability": REGIONAL,
+        "consent_to_share": REGIONAL,
+        # The registered-poor priority score component (and its reason) would betray poverty_registered.
+        "priority": REGIONAL,
+    },
+    messages={"create": "该地区不在您的管辖范围内", "update": "该地区不在您的管辖范围内"},
+)
+_add(
+    SignupRequest,
+    "signup_request",
+    {"read": REGIONAL, "create": EVERYONE, "update": REGIONAL, "approve": REGIONAL},
+)
+_add(SignupAttempt, "signup_attempt", {"read": ADMIN_ONLY, "create": NOBODY, "update": NOBODY})
+_add(
+    PrivacyErasure,
+    "privacy_erasure",
+    {"read": regional("worker.region_code"), "create": regional("worker.region_code"), "update": NOBODY},
 )
 
-REGISTRY.add(
-    ModelRules(
-        Employer,
-        "employer",
-        {
-            "read": {**ANY_STAFF, EMPLOYER: own("id"), TRAINER: ALWAYS},
-            "create": REGIONAL,
-            "update": {**REGIONAL, EMPLOYER: own("id")},
-            # Its contact person and phone.
-            "contacts": {**ANY_STAFF, EMPLOYER: own("id")},
-            # Post job orders for it.
-            "post_order": {**REGIONAL, EMPLOYER: own("id")},
-        },
-        fields={"phone": {**ANY_STAFF, EMPLOYER: own("id")}},
-        messages={"create": "该地区不在您的管辖范围内", "post_order": "只能为本辖区的企业发布岗位"},
-    )
+# Employers and their demand.
+_add(
+    Employer,
+    "employer",
+    {
+        "read": {**ANY_STAFF, EMPLOYER: own("id"), TRAINER: ALWAYS},
+        "create": REGIONAL,
+        "update": {**REGIONAL, EMPLOYER: own("id")},
+        # Its contact person and phone: not for trainers (they see names of the employers they train for).
+        "contacts": {**ANY_STAFF, EMPLOYER: own("id")},
+        # Post job orders for it (and hand an order to it).
+        "post_order": {**REGIONAL, EMPLOYER: own("id")},
+        # The bureau's register of employers (pages): staff only; employers and trainers do not browse it.
+        "browse": ANY_STAFF,
+    },
+    fields={"phone": {**ANY_STAFF, EMPLOYER: own("id")}},
+    messages={
+        "create": "该地区不在您的管辖范围内",
+        "update": "只能修改本辖区的企业",
+        "post_order": "只能为本辖区的企业发布岗位",
+    },
+)
+_ORDER_STAFF = regional("employer.region_code")
+_add(
+    JobOrder,
+    "job_order",
+    {
+        # The whole demand is open to staff (they match their own workers to orders anywhere) and to trainers.
+        "read": {**ANY_STAFF, EMPLOYER: own(), TRAINER: ALWAYS},
+        # Staff write the orders of employers in their region; an employer writes its own.
+        "create": {**_ORDER_STAFF, EMPLOYER: own()},
+        "update": {**_ORDER_STAFF, EMPLOYER: own()},
+        "match": {**ANY_STAFF, EMPLOYER: own()},
+        # Only staff decide that a post is public-welfare (公益性岗位).
+        "set_public_welfare": _ORDER_STAFF,
+    },
+    messages={
+        "create": "只有企业或本辖区人社部门工作人员可以发布岗位",
+        "update": "只有发布企业或本辖区人社部门工作人员可以修改该岗位",
+        "set_public_welfare": "只有人社部门工作人员可以设定公益性岗位",
+    },
+)
+_MATCH_EMPLOYER = OWN_ORDER & flag("worker.consent_to_share")
+_add(
+    Match,
+    "match",
+    {
+        "read": {**regional("worker.region_code"), EMPLOYER: _MATCH_EMPLOYER},
+        "create": {**regional("worker.region_code"), EMPLOYER: _MATCH_EMPLOYER},
+        "update": {**regional("worker.region_code"), EMPLOYER: _MATCH_EMPLOYER},
+    },
+)
+_add(
+    Placement,
+    "placement",
+    {
+        "read": regional("worker.region_code"),
+        # An employer records hires on its own orders, of workers who consented to share.
+        "create": {**regional("worker.region_code"), EMPLOYER: own() & flag("worker.consent_to_share")},
+        "update": regional("worker.region_code"),
+        "end": regional("worker.region_code"),
+    },
+    messages={"create": "只有人社部门工作人员或招聘企业可以登记就业"},
+)
+_add(
+    FollowUp,
+    "follow_up",
+    {
+        "read": regional("worker.region_code"),
+        "create": regional("worker.region_code"),
+        "update": regional("worker.region_code"),
+        "record": regional("worker.region_code"),
+    },
+)
+_add(
+    FollowUpReminder,
+    "follow_up_reminder",
+    {"read": {ADMIN: ALWAYS, **staff(own("user_id", "user_id"))}, "create": NOBODY, "update": NOBODY},
 )
 
-REGISTRY.add(
-    ModelRules(
-        JobOrder,
-        "job_order",
+# Fairs: staff see the fairs of their region and of the regions above it, and manage those of their region.
+_FAIR_READ = {**regional_or_above(), EMPLOYER: ALWAYS}
+_add(
+    Fair,
+    "fair",
+    {
+        "read": _FAIR_READ,
+        "create": REGIONAL,
+        "update": REGIONAL,
+        "shortlist": REGIONAL,
+        "check_in": regional_or_above(),
+        "report": regional_or_above(),
+        "invitations": regional_or_above(),
+        "join": {EMPLOYER: ALWAYS},
+    },
+    messages={
+        "create": "主办地区不在您的管辖范围内",
+        "update": "只有主办地区（或上级）的人社部门工作人员可以管理该招聘会",
+        "shortlist": "只有主办地区（或上级）的人社部门工作人员可以管理该招聘会",
+        "check_in": "仅限人社部门工作人员办理签到",
+        "report": "仅限人社部门工作人员查看招聘会统计",
+        "invitations": "仅限人社部门工作人员查看邀约名单",
+        "join": "只有企业账号可以申请参会",
+    },
+)
+_add(
+    FairParticipant,
+    "fair_participant",
+    {
+        "read": {**regional_or_above("fair.region_code"), EMPLOYER: own()},
+        "create": {**regional("fair.region_code"), EMPLOYER: own()},
+        "update": regional("fair.region_code"),
+        "approve": regional("fair.region_code"),
+    },
+)
+_add(
+    FairJobOrder,
+    "fair_job_order",
+    {
+        "read": {**regional_or_above("fair.region_code"), EMPLOYER: ALWAYS},
+        "create": regional("fair.region_code"),
+        "update": regional("fair.region_code"),
+    },
+)
+_INVITED_EMPLOYER = OWN_ORDER & flag("worker.consent_to_share")
+_add(
+    ShortlistEntry,
+    "shortlist_entry",
+    {
+        "read": {**regional("worker.region_code"), EMPLOYER: _INVITED_EMPLOYER},
+        "create": {ADMIN: ALWAYS, **staff(in_region("worker.region_code") & in_region("fair.region_code"))},
+        "update": {ADMIN: ALWAYS, **staff(in_region("worker.region_code") & in_region("fair.region_code"))},
+        # The coordinator covering the worker records the answer, whoever organises the fair.
+        "contact": regional("worker.region_code"),
+    },
+)
+_add(
+    FairLeftOut,
+    "fair_left_out",
+    {"read": regional("worker.region_code"), "create": NOBODY, "update": NOBODY},
+)
+_add(
+    FairCheckIn,
+    "fair_check_in",
+    {
+        "read": regional("worker.region_code"),
+        "create": {**regional("worker.region_code"), EMPLOYER: flag("worker.consent_to_share")},
+        "update": NOBODY,
+    },
+)
+_add(
+    FairOutcome,
+    "fair_outcome",
+    {
+        "read": {**regional("worker.region_code"), EMPLOYER: _INVITED_EMPLOYER},
+        "create": {**regional("worker.region_code"), EMPLOYER: _INVITED_EMPLOYER},
+        "update": {**regional("worker.region_code"), EMPLOYER: _INVITED_EMPLOYER},
+    },
+)
+
+# Labour cooperation (劳务协作): agreements of our side's region, their posts, candidates and dispatch batches.
+_add(
+    CooperationAgreement,
+    "agreement",
+    {
+        "read": regional_or_above(),
+        "create": REGIONAL,
+        "update": REGIONAL,
+        "import_posts": REGIONAL,
+        "plan": REGIONAL,
+    },
+    messages={
+        "read": "仅限人社部门工作人员",
+        "create": "该地区不在您的管辖范围内",
+        "update": "只有输出地区（或上级）的人社部门工作人员可以管理该协议",
+        "import_posts": "只有输出地区（或上级）的人社部门工作人员可以管理该协议",
+        "plan": "只有输出地区（或上级）的人社部门工作人员可以管理该协议",
+    },
+)
+for _model, _key in ((CooperationPost, "cooperation_post"), (CountyQuota, "county_quota")):
+    _add(
+        _model,
+        _key,
         {
-            "read": {**ANY_STAFF, EMPLOYER: own(), TRAINER: ALWAYS},
-            # Staff write the orders of employers in their region; an employer writes its own.
-            "create": {ADMIN: ALWAYS, **staff(in_region("employer.region_code")), EMPLOYER: own()},
-            "update": {ADMIN: ALWAYS, **staff(in_region("employer.region_code")), EMPLOYER: own()},
-            "match": {**ANY_STAFF, EMPLOYER: own()},
-            # Only staff decide that a post is public-welfare (公益性岗位).
-            "set_public_welfare": {ADMIN: ALWAYS, **staff(in_region("employer.region_code"))},
-        },
-        messages={
-            "create": "只有企业或人社部门工作人员可以发布岗位",
-            "update": "只有发布企业或本辖区人社部门工作人员可以修改该岗位",
-            "set_public_welfare": "只有人社部门工作人员可以设定公益性岗位",
+            "read": regional_or_above("agreement.region_code"),
+            "create": regional("agreement.region_code"),
+            "update": regional("agreement.region_code"),
         },
     )
+_add(
+    CooperationCandidate,
+    "cooperation_candidate",
+    {
+        "read": regional("worker.region_code"),
+        "create": {
+            ADMIN: ALWAYS,
+            **staff(in_region("worker.region_code") & in_region("agreement.region_code")),
+        },
+        "update": {
+            ADMIN: ALWAYS,
+            **staff(in_region("worker.region_code") & in_region("agreement.region_code")),
+        },
+    },
+)
+_add(
+    DispatchBatch,
+    "dispatch_batch",
+    {
+        "read": regional_or_above("agreement.region_code"),
+        "create": regional("agreement.region_code"),
+        "update": regional("agreement.region_code"),
+        "dispatch": regional("agreement.region_code"),
+        "arrive": regional("agreement.region_code"),
+        "export": regional_or_above("agreement.region_code"),
+    },
+    messages={"dispatch": "只有输出地区（或上级）的人社部门工作人员可以管理该协议"},
+)
+_add(
+    DispatchMember,
+    "dispatch_member",
+    {
+        "read": regional("worker.region_code"),
+        "create": regional("batch.agreement.region_code"),
+        "update": regional("batch.agreement.region_code"),
+    },
+)
+
+# Training (培训机构接单) and its subsidy (政府统一买单).
+_add(
+    TrainingProvider,
+    "training_provider",
+    {
+        "read": {**ANY_STAFF, TRAINER: own("user_id", "user_id")},
+        # Made on a trainer account's first course; it is that account's institution.
+        "create": {TRAINER: own("user_id", "user_id")},
+        "update": {ADMIN: ALWAYS, TRAINER: own("user_id", "user_id")},
+    },
+)
+_COURSE_MANAGER = {ADMIN: ALWAYS, TRAINER: own("provider.user_id", "user_id")}  # its own institution
+_add(
+    Course,
+    "course",
+    {
+        "read": {**ANY_STAFF, **_COURSE_MANAGER},
+        # A trainer opens courses for its institution, at a venue within its own region (the city).
+        "create": {TRAINER: in_region()},
+        "update": _COURSE_MANAGER,
+        "place": {ADMIN: ALWAYS, TRAINER: in_region()},  # where its venue may be
+        "enrol": _COURSE_MANAGER,
+        "attendance": _COURSE_MANAGER,
+        "result": _COURSE_MANAGER,
+        "finish": _COURSE_MANAGER,
+        "cancel": _COURSE_MANAGER,
+        "claim": _COURSE_MANAGER,
+    },
+    messages={
+        "create": "只有培训机构可以开班",
+        "update": "只有开班的培训机构可以管理该课程",
+        "enrol": "只有开班的培训机构可以管理该课程",
+        "attendance": "只有开班的培训机构可以管理该课程",
+        "result": "只有开班的培训机构可以管理该课程",
+        "finish": "只有开班的培训机构可以管理该课程",
+        "cancel": "只有开班的培训机构可以管理该课程",
+        "claim": "只有开班的培训机构可以申请补贴",
+    },
+)
+# A trainee is read by the course's institution and by staff covering the trainee's home (not another county's).
+_add(
+    Enrolment,
+    "enrolment",
+    {
+        "read": {**regional("worker.region_code"), TRAINER: OWN_COURSE},
+        "create": {ADMIN: ALWAYS, TRAINER: OWN_COURSE & flag("worker.consent_to_share")},
+        "update": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
+        "export": {**regional("worker.region_code"), TRAINER: OWN_COURSE},
+    },
+)
+_add(
+    Attendance,
+    "attendance",
+    {
+        "read": {
+            **regional("enrolment.worker.region_code"),
+            TRAINER: own("enrolment.course.provider.user_id", "user_id"),
+        },
+        "create": {ADMIN: ALWAYS, TRAINER: own("enrolment.course.provider.user_id", "user_id")},
+        "update": {ADMIN: ALWAYS, TRAINER: own("enrolment.course.provider.user_id", "user_id")},
+    },
+)
+_add(
+    BudgetLine,
+    "budget_line",
+    {"read": REGIONAL, "create": REGIONAL, "update": REGIONAL, "spend": REGIONAL},
+    messages={"create": "该地区不在您的管辖范围内"},
+)
+_CLAIM_DECIDER = regional("course.region_code")
+_add(
+    SubsidyClaim,
+    "subsidy_claim",
+    {
+        "read": {**_CLAIM_DECIDER, TRAINER: OWN_COURSE},
+        "create": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
+        "update": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
+        "approve": _CLAIM_DECIDER,
+        "return": _CLAIM_DECIDER,
+        "pay": _CLAIM_DECIDER,
+    },
+    messages={
+        "read": "您无权查看培训补贴",
+        "approve": "只有培训场所所在地的人社部门工作人员可以审核、支付补贴",
+        "return": "只有培训场所所在地的人社部门工作人员可以审核、支付补贴",
+        "pay": "只有培训场所所在地的人社部门工作人员可以审核、支付补贴",
+    },
+)
+_add(
+    SubsidyClaimLine,
+    "subsidy_claim_line",
+    {
+        "read": {
+            **regional("claim.course.region_code"),
+            TRAINER: own("claim.course.provider.user_id", "user_id"),
+        },
+        "create": NOBODY,
+        "update": NOBODY,
+    },
+)
+
+# Imports, accounts, the audit log and the system's own rows.
+_add(
+    ImportBatch,
+    "import_batch",
+    {
+        "read": {ADMIN: ALWAYS, **staff(own("user_id", "user_id"))},
+        "create": ANY_STAFF,
+        "update": {ADMIN: ALWAYS, **staff(own("user_id", "user_id"))},
+    },
+)
+_add(
+    User,
+    "user",
+    {
+        "read": {**{r: own("id", "user_id") for r in SIGNED_IN}, ADMIN: ALWAYS},
+        "create": ADMIN_ONLY,
+        "update": {**{r: own("id", "user_id") for r in SIGNED_IN}, ADMIN: ALWAYS},
+        "manage": ADMIN_ONLY,  # disable, enable, list, create coordinator accounts
+    },
+    messages={"manage": "仅限系统管理员"},
+)
+_add(
+    LoginSession,
+    "login_session",
+    {
+        "read": {**{r: own("user_id", "user_id") for r in SIGNED_IN}},
+        "create": NOBODY,
+        "update": {**{r: own("user_id", "user_id") for r in SIGNED_IN}},
+    },
+)
+_add(LoginAttempt, "login_attempt", {"read": ADMIN_ONLY, "create": NOBODY, "update": NOBODY})
+_add(AuditLog, "audit_log", {"read": ADMIN_ONLY, "create": NOBODY, "update": NOBODY})
+_add(AuditLogGate, "audit_log_gate", {"read": NOBODY, "create": NOBODY, "update": NOBODY})
+_add(SchedulerRun, "scheduler_run", {"read": ANY_STAFF, "create": NOBODY, "update": NOBODY})
+_add(StatsSnapshot, "stats_snapshot", {"read": REGIONAL, "create": NOBODY, "update": NOBODY})
+_add(Region, "region", {"read": EVERYONE, "create": NOBODY, "update": NOBODY})
+
+# Subjects without a table of their own.
+_add(
+    None,
+    "stats",  # the statistics and charts of a region (``Subject("stats", region_code=...)``)
+    {"read": REGIONAL, "create": NOBODY, "update": NOBODY, "export": REGIONAL},
+    messages={"read": "该地区不在您的管辖范围内"},
+)
+_add(
+    None,
+    "ledger",  # the bureau's ledgers (台账) of a region
+    {"read": REGIONAL, "create": NOBODY, "update": NOBODY, "export": REGIONAL},
+    messages={"export": "仅限人社部门工作人员"},
+)
+_add(
+    None,
+    "training_need",  # the trainers' order book: unmet demand by occupation and region
+    {"read": {**ANY_STAFF, TRAINER: ALWAYS}, "create": NOBODY, "update": NOBODY},
+    messages={"read": "仅限人社部门工作人员和培训机构"},
 )

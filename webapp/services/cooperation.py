@@ -23,11 +23,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from sqlalchemy import func, insert, or_, select, true
+from sqlalchemy import func, insert, select, true
 from sqlalchemy.orm import Session
 
 import matcher
-from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import Conflict, DomainError, NotFound, ValidationError
 from webapp.models import (
     CooperationAgreement,
     CooperationCandidate,
@@ -41,7 +42,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit, reference, transaction
-from webapp.services.fairs import ancestors, workbook_bytes
+from webapp.services.fairs import workbook_bytes
 from webapp.services.job_orders import parse_occupation
 from webapp.services.matching import job_order_profile, worker_profile
 from webapp.services.placements import record_placement
@@ -116,30 +117,18 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
-def agreement_filter(actor: Actor) -> Any:
-    if actor.is_admin:
-        return true()
-    if actor.role == "staff" and actor.region_code:
-        return or_(
-            CooperationAgreement.region_code.startswith(region_prefix(actor.region_code)),
-            CooperationAgreement.region_code.in_(ancestors(actor.region_code)),
-        )
-    raise Forbidden("仅限人社部门工作人员")
-
-
-def check_manage(actor: Actor, agreement: CooperationAgreement) -> None:
-    if not (actor.is_admin or (actor.role == "staff" and actor.sees_region(agreement.region_code))):
-        raise Forbidden("只有输出地区（或上级）的人社部门工作人员可以管理该协议")
+def check_manage(actor: Actor, agreement: CooperationAgreement, action: str = "update") -> None:
+    policy.require(actor, action, agreement)
 
 
 def create_agreement(session: Session, actor: Actor, data: Mapping[str, Any]) -> CooperationAgreement:
-    actor.require_staff()
+    policy.require(actor, "create", CooperationAgreement)
     data = dict(data)
     if not data.get("region_code") and actor.region_code:
         data["region_code"] = actor.region_code
     values = _validate(data, partial=False)
-    if not actor.sees_region(values["region_code"]):
-        raise Forbidden("输出地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    target = CooperationAgreement(region_code=values["region_code"])
+    policy.require(actor, "create", target, message="输出地区不在您的管辖范围内", fields=policy.OUT_OF_REGION)
     with transaction(session):
         agreement = CooperationAgreement(**values, created_by=actor.user_id)
         session.add(agreement)
@@ -154,8 +143,11 @@ def update_agreement(
     agreement = get_agreement(session, actor, agreement_id)
     check_manage(actor, agreement)
     values = _validate(data, partial=True)
-    if "region_code" in values and not actor.sees_region(values["region_code"]):
-        raise Forbidden("输出地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    if "region_code" in values:
+        target = CooperationAgreement(region_code=values["region_code"])
+        policy.require(
+            actor, "create", target, message="输出地区不在您的管辖范围内", fields=policy.OUT_OF_REGION
+        )
     with transaction(session):
         for key, value in values.items():
             setattr(agreement, key, value)
@@ -164,17 +156,13 @@ def update_agreement(
 
 
 def get_agreement(session: Session, actor: Actor, agreement_id: int) -> CooperationAgreement:
-    stmt = select(CooperationAgreement).where(
-        CooperationAgreement.id == agreement_id, agreement_filter(actor)
-    )
-    agreement = session.scalar(stmt)
-    if agreement is None:
-        raise NotFound()
-    return agreement
+    policy.require(actor, "list", CooperationAgreement)
+    return policy.require(actor, "read", session.get(CooperationAgreement, agreement_id))
 
 
 def list_agreements(session: Session, actor: Actor, *, page: int = 1, per_page: int = 50) -> Page:
-    stmt = select(CooperationAgreement).where(agreement_filter(actor))
+    policy.require(actor, "list", CooperationAgreement)
+    stmt = policy.scoped(actor, select(CooperationAgreement), CooperationAgreement)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.order_by(CooperationAgreement.id.desc()).offset((page - 1) * per_page).limit(per_page)
@@ -296,7 +284,10 @@ def candidates(session: Session, actor: Actor, agreement_id: int) -> list[Cooper
         session.scalars(
             select(CooperationCandidate)
             .join(Worker, Worker.id == CooperationCandidate.worker_id)
-            .where(CooperationCandidate.agreement_id == agreement.id, actor.worker_filter())
+            .where(
+                CooperationCandidate.agreement_id == agreement.id,
+                policy.filter_for(actor, CooperationCandidate),
+            )
             .order_by(CooperationCandidate.family_group, Worker.region_code, Worker.id)
         )
     )
@@ -312,7 +303,7 @@ def add_candidate(
     family = c.field("family_group", parse_family, family_group)
     c.done()
     worker = session.get(Worker, wid)
-    if worker is None or not actor.sees_region(worker.region_code):
+    if worker is None or not policy.can(actor, "read", worker):
         raise ValidationError("未找到该人员（或不在您的管辖范围内）", fields={"worker_id": "未找到"})
     with transaction(session):
         row = session.scalar(
@@ -346,7 +337,7 @@ def add_eligible_candidates(session: Session, actor: Actor, agreement_id: int) -
             wid
             for wid in session.scalars(
                 select(Worker.id).where(
-                    actor.worker_filter(),
+                    policy.filter_for(actor, Worker),
                     Worker.region_code.startswith(region_prefix(agreement.region_code)),
                     Worker.status == "seeking",
                     Worker.verified.is_(True),
@@ -378,8 +369,7 @@ def remove_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
     if row is None:
         raise NotFound()
     agreement = get_agreement(session, actor, row.agreement_id)
-    check_manage(actor, agreement)
-    actor.check_worker(row.worker)
+    policy.require(actor, "update", row)
     if _batch_of(session, agreement.id, row.worker_id) is not None:
         raise Conflict("该人员已编入输出批次，请先从批次中移出")
     with transaction(session):
@@ -508,7 +498,7 @@ def import_posts(session: Session, actor: Actor, agreement_id: int, data: bytes)
     (marked as labour-cooperation partners).
     """
     agreement = get_agreement(session, actor, agreement_id)
-    check_manage(actor, agreement)
+    check_manage(actor, agreement, "import_posts")
     rows = _read_rows(data)
     if not rows:
         raise ValidationError("文件是空的", fields={"file": "没有内容"})
@@ -884,7 +874,7 @@ def place_candidates(
     """Batch placement: fill all open posts of the agreement from its candidates (see :func:`plan_placements`)
     and store the plan on the candidates. Candidates already in a dispatch batch keep their post."""
     agreement = get_agreement(session, actor, agreement_id)
-    check_manage(actor, agreement)
+    check_manage(actor, agreement, "plan")
     c = Collector()
     chosen_method = c.field("method", parse_choice, method, METHODS, default="optimal", label="分配方式")
     c.done()
@@ -1025,7 +1015,10 @@ def create_batch(
             select(CooperationCandidate, JobOrder)
             .join(JobOrder, JobOrder.id == CooperationCandidate.job_order_id)
             .join(Worker, Worker.id == CooperationCandidate.worker_id)
-            .where(CooperationCandidate.agreement_id == agreement.id, actor.worker_filter())
+            .where(
+                CooperationCandidate.agreement_id == agreement.id,
+                policy.filter_for(actor, CooperationCandidate),
+            )
             .order_by(JobOrder.id, CooperationCandidate.worker_id)
         )
         if worker_ids is not None:
@@ -1094,7 +1087,7 @@ def dispatch(session: Session, actor: Actor, batch_id: int) -> DispatchBatch:
     """The batch departs: each member's placement is recorded (source ``cooperation``, starting on the departure
     date) in one transaction — if any member cannot be placed, nothing is recorded and the reason names them."""
     agreement, batch = get_batch(session, actor, batch_id)
-    check_manage(actor, agreement)
+    policy.require(actor, "dispatch", batch)
     if batch.status != "planned":
         raise Conflict("该批次已出发", fields={"status": "已出发"})
     if not batch.members:
@@ -1136,7 +1129,7 @@ def confirm_arrival(
 ) -> DispatchBatch:
     """Confirm that members (default: all) arrived; the batch is ``arrived`` when everyone has."""
     agreement, batch = get_batch(session, actor, batch_id)
-    check_manage(actor, agreement)
+    policy.require(actor, "arrive", batch)
     if batch.status == "planned":
         raise ValidationError("批次尚未出发", fields={"status": "尚未出发"})
     c = Collector()
@@ -1157,6 +1150,7 @@ def confirm_arrival(
 
 def batch_xlsx(session: Session, actor: Actor, batch_id: int, *, ip: str = "") -> bytes:
     agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "export", batch)
     with transaction(session):
         audit.record(session, actor, "export", "dispatch_batch", batch.id, ip=ip)
     return workbook_bytes(
@@ -1176,7 +1170,7 @@ def batch_xlsx(session: Session, actor: Actor, batch_id: int, *, ip: str = "") -
                         m.arrived_on.isoformat() if m.arrived_on else "",
                     )
                     for i, m in enumerate(batch.members, start=1)
-                    if actor.is_admin or actor.sees_region(m.worker.region_code)
+                    if policy.can(actor, "read", m)
                 ],
             )
         ]

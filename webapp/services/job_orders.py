@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp import policy
 from webapp.errors import Forbidden, ValidationError
 from webapp.models import JOB_ORDER_STATUSES, Employer, JobOrder
 from webapp.services import audit, ranking, reference, transaction
@@ -140,15 +141,37 @@ def validate_job_order(
     return _validate(data, partial=partial, current=current)
 
 
+def _check_handover(
+    session: Session, actor: Actor, values: Mapping[str, Any], order: JobOrder | None
+) -> None:
+    """The employer named (new order, or an order handed over) exists and this actor may post for it; only staff
+    flag a public-welfare post (公益性岗位): an employer never turns its own order into one."""
+    if "employer_id" in values:
+        employer = session.get(Employer, values["employer_id"])
+        if employer is None:
+            raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
+        if order is None or employer.id != order.employer_id:
+            target = policy.Subject("job_order", employer_id=employer.id, employer=employer)
+            if not (policy.can(actor, "post_order", employer) and policy.can(actor, "create", target)):
+                raise Forbidden(
+                    "不能把岗位转给该企业" if order is not None else "只能为本辖区的企业发布岗位",
+                    fields={"employer_id": "不在您的管辖范围内或不是本企业"},
+                )
+    if values.get("public_welfare") and not (order is not None and order.public_welfare):
+        target = order or policy.Subject("job_order", employer_id=values.get("employer_id"))
+        policy.require(
+            actor, "set_public_welfare", target, fields={"public_welfare": "仅限人社部门工作人员设定"}
+        )
+
+
 def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) -> JobOrder:
-    """An employer posts for itself; staff post for any employer."""
-    actor.require_job_order_poster()
-    if actor.role == "employer":
+    """An employer posts for itself; staff post for the employers of their region."""
+    policy.require(actor, "create", JobOrder)
+    if actor.employer_id is not None:  # an employer's account posts for that employer
         data = {**data, "employer_id": actor.employer_id}
     values = _validate(data, partial=False)
+    _check_handover(session, actor, values, None)
     with transaction(session):
-        if session.get(Employer, values["employer_id"]) is None:
-            raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
         order = JobOrder(**values, filled=0)
         order.status = values.get("status") or "open"
         session.add(order)
@@ -160,13 +183,10 @@ def create_job_order(session: Session, actor: Actor, data: Mapping[str, Any]) ->
 
 def update_job_order(session: Session, actor: Actor, order_id: int, data: Mapping[str, Any]) -> JobOrder:
     order = get_job_order(session, actor, order_id)
-    actor.check_edit_job_order(order)
-    if actor.role == "employer" and "employer_id" in data and data["employer_id"] != actor.employer_id:
-        raise Forbidden("不能把岗位转给其他企业", fields={"employer_id": "不能修改"})
+    policy.require(actor, "update", order)
     values = _validate(data, partial=True, current=order)
+    _check_handover(session, actor, values, order)
     with transaction(session):
-        if "employer_id" in values and session.get(Employer, values["employer_id"]) is None:
-            raise ValidationError("企业不存在", fields={"employer_id": "企业不存在"})
         for key, value in values.items():
             setattr(order, key, value)
         if "headcount" in values and order.status in ("open", "filled"):
@@ -177,7 +197,7 @@ def update_job_order(session: Session, actor: Actor, order_id: int, data: Mappin
 
 
 def get_job_order(session: Session, actor: Actor, order_id: int) -> JobOrder:
-    return actor.check_job_order(session.get(JobOrder, order_id))
+    return policy.require(actor, "read", session.get(JobOrder, order_id))
 
 
 def list_job_orders(
@@ -192,7 +212,7 @@ def list_job_orders(
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
-    stmt = select(JobOrder).where(actor.job_order_filter())
+    stmt = policy.scoped(actor, select(JobOrder), JobOrder)
     if status:
         stmt = stmt.where(JobOrder.status == status)
     if region_code:

@@ -24,6 +24,7 @@ from sqlalchemy import JSON, String, Text, delete, select, update
 from sqlalchemy.orm import Session
 
 import config
+from webapp import policy
 from webapp.errors import Conflict, NotFound
 from webapp.extensions import db
 from webapp.models import AuditLog, Match, Worker
@@ -140,8 +141,7 @@ def erase_worker(
     if worker is None:
         raise NotFound("没有该求职人员")
     if actor is not None:
-        actor.require_staff()
-        actor.check_worker(worker)
+        policy.require(actor, "erase", worker)
     with transaction(session):
         if session.scalar(select(PrivacyErasure.id).where(PrivacyErasure.worker_id == worker_id)) is not None:
             raise Conflict("该人员的个人信息已注销")

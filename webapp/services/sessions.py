@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from webapp import policy
 from webapp.errors import Forbidden, NotFound, Unauthorized, ValidationError
 from webapp.models import ROLES, User, utcnow
 from webapp.models.security import LoginSession
@@ -125,8 +126,7 @@ def change_password(
 
 def set_active(session: Session, actor: Actor, user_id: int, *, active: bool, ip: str = "") -> User:
     """An administrator disables (or re-enables) an account; disabling ends all of its sessions and tokens."""
-    if not actor.is_admin:
-        raise Forbidden("仅限系统管理员")
+    policy.require(actor, "manage", User)
     user = _user(session, user_id)
     if user.id == actor.user_id and not active:
         raise Forbidden("不能停用自己的账号")
@@ -149,7 +149,7 @@ def set_active(session: Session, actor: Actor, user_id: int, *, active: bool, ip
 def live_sessions(session: Session, actor: Actor) -> Sequence[LoginSession]:
     return session.scalars(
         select(LoginSession)
-        .where(LoginSession.user_id == (actor.user_id or -1), LoginSession.revoked_at.is_(None))
+        .where(policy.filter_for(actor, LoginSession), LoginSession.revoked_at.is_(None))
         .order_by(LoginSession.created_at.desc())
         .limit(50)
     ).all()
@@ -158,13 +158,12 @@ def live_sessions(session: Session, actor: Actor) -> Sequence[LoginSession]:
 def list_users(
     session: Session, actor: Actor, *, q: str = "", role: str | None = None, page: int = 1, per_page: int = 50
 ) -> Page:
-    if not actor.is_admin:
-        raise Forbidden("仅限系统管理员")
+    policy.require(actor, "manage", User)
     stmt = select(User)
     if q:
         stmt = stmt.where(User.username.like(f"%{q}%") | User.display_name.like(f"%{q}%"))
     if role in ROLES:
-        stmt = stmt.where(User.role == role)
+        stmt = stmt.filter_by(role=role)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
     return Page(list(rows), total, page, per_page)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, show_errors, ui_context
@@ -38,7 +39,7 @@ def _page_number() -> int:
 
 
 def _pick_lists(actor: Actor) -> dict[str, Any]:
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return {"regions": regions, "occupations": reference.occupation_options()}
 
 
@@ -106,7 +107,7 @@ def reveal(worker_id: int) -> Response:
 @login_required
 def create() -> tuple[str, int] | Response:
     actor = _actor()
-    actor.require_staff()
+    policy.require(actor, "create", Worker)
     form = WorkerForm()
     status = 200
     if form.validate_on_submit():
