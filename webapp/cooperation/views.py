@@ -139,6 +139,7 @@ def template(agreement_id: int) -> Response:
 @bp.post("/<int:agreement_id>/import")
 @login_required
 def import_posts(agreement_id: int) -> tuple[str, int] | Response:
+    policy.require(_actor(), "import_posts", "agreement")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("请选择要上传的 Excel 文件"), "danger")

@@ -118,6 +118,7 @@ class FairJobOrder(db.Model):
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     job_order: Mapped[JobOrder] = relationship()
+    fair: Mapped[Fair] = relationship(viewonly=True)
 
     __table_args__ = (UniqueConstraint("fair_id", "job_order_id", name="uq_fair_job_order_fair_order"),)
 

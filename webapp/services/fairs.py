@@ -181,6 +181,7 @@ def list_fairs(
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
+    policy.require(actor, "list", Fair)
     stmt = policy.scoped(actor, select(Fair), Fair)
     if status:
         stmt = stmt.where(Fair.status == status)

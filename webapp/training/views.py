@@ -97,6 +97,7 @@ def _ids(values: list[str], name: str) -> list[int]:
 @bp.route("/")
 @login_required
 def index() -> Response:
+    policy.require(_actor(), "read", "training_need")
     return redirect(url_for(".needs"))
 
 
