@@ -425,6 +425,8 @@ def proposal_scope(actor: Actor) -> tuple[str, bool]:
         return "", False
     if role in STAFF:
         return region_prefix(actor.region_code or "-"), False
+    if role == TRAINER and actor.region_code:
+        return region_prefix(actor.region_code), True
     if can(actor, "propose", Worker):
         return "", True
     raise Forbidden("您无权查看匹配结果")

@@ -37,7 +37,7 @@ class SignupForm(FlaskForm):
         validate_choice=False,
         choices=choices(MOBILITY_LABELS, blank=_l("不填")),
     )
-    consent_to_share = BooleanField(_l("同意把我的姓名和手机号码提供给招聘企业和培训机构，以便他们联系我"))
+    consent_to_share = BooleanField(_l("同意向招聘企业和培训机构提供我的联系方式，以便他们联系我"))
     job_order_id = HiddenField()
     course_id = HiddenField()
     submit = SubmitField(_l("提交报名"))
