@@ -242,6 +242,15 @@ def own(path: str = "employer_id", attr: str = "employer_id") -> Cond:
     )
 
 
+def has_any(path: str) -> Cond:
+    """The relationship at ``path`` holds at least one row (``"employer.accounts"``: the employer has a login)."""
+    return Cond(
+        lambda a, m: _path_clause(m, path, lambda rel: rel.any()),
+        lambda a, o: bool(_path_values(o, path)),
+        f"some {path}",
+    )
+
+
 def equals(path: str, value: Any) -> Cond:
     """The value at ``path`` equals ``value`` (a status, a kind)."""
     if isinstance(value, bool):
@@ -559,13 +568,16 @@ _add(
         "create": {**_ORDER_STAFF, EMPLOYER: own()},
         "update": {**_ORDER_STAFF, EMPLOYER: own()},
         "match": {**ANY_STAFF, EMPLOYER: own()},
-        # Only staff decide that a post is public-welfare (公益性岗位).
-        "set_public_welfare": _ORDER_STAFF,
+        # Only staff decide that a post is public-welfare (公益性岗位), and never for an employer with a login: its
+        # candidates would all be registered-poor or disabled, and it would see them.
+        "set_public_welfare": {
+            role: cond & ~has_any("employer.accounts") for role, cond in _ORDER_STAFF.items()
+        },
     },
     messages={
         "create": "只有企业或本辖区人社部门工作人员可以发布岗位",
         "update": "只有发布企业或本辖区人社部门工作人员可以修改该岗位",
-        "set_public_welfare": "只有人社部门工作人员可以设定公益性岗位",
+        "set_public_welfare": "只有人社部门工作人员可以为无企业账号的单位设定公益性岗位",
     },
 )
 _MATCH_EMPLOYER = OWN_ORDER & flag("worker.consent_to_share")

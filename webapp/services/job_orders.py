@@ -144,8 +144,9 @@ def validate_job_order(
 def _check_handover(
     session: Session, actor: Actor, values: Mapping[str, Any], order: JobOrder | None
 ) -> None:
-    """The employer named (new order, or an order handed over) exists and this actor may post for it; only staff
-    flag a public-welfare post (公益性岗位): an employer never turns its own order into one."""
+    """The employer named (new order, or an order handed over) exists and this actor may post for it; a
+    public-welfare post (公益性岗位) is flagged by staff only, and never for an employer with a login."""
+    employer = order.employer if order is not None else None
     if "employer_id" in values:
         employer = session.get(Employer, values["employer_id"])
         if employer is None:
@@ -157,8 +158,10 @@ def _check_handover(
                     "不能把岗位转给该企业" if order is not None else "只能为本辖区的企业发布岗位",
                     fields={"employer_id": "不在您的管辖范围内或不是本企业"},
                 )
-    if values.get("public_welfare") and not (order is not None and order.public_welfare):
-        target = order or policy.Subject("job_order", employer_id=values.get("employer_id"))
+    welfare = values.get("public_welfare", order.public_welfare if order is not None else False)
+    unchanged = order is not None and order.public_welfare and employer is order.employer
+    if welfare and not unchanged:
+        target = policy.Subject("job_order", employer_id=getattr(employer, "id", None), employer=employer)
         policy.require(
             actor, "set_public_welfare", target, fields={"public_welfare": "仅限人社部门工作人员设定"}
         )

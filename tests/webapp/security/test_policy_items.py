@@ -141,13 +141,20 @@ def test_item1_only_staff_set_public_welfare(db_session: Session, world: World, 
     assert resp.status_code == 403
     db_session.expire_all()
     assert db_session.get(JobOrder, order.id).public_welfare is False  # type: ignore[union-attr]
-    # the form does not offer the flag to an employer; staff may set it
+    # the form does not offer the flag to an employer; an employer's order never becomes one, even by staff
     assert 'name="public_welfare"' not in emp.page.get(f"/job-orders/{order.id}/edit").get_data(as_text=True)
     city = as_role("city_staff")
-    resp = city.page.application.test_client().patch(
+    staff_api = city.page.application.test_client()
+    resp = staff_api.patch(
         f"/api/v1/job-orders/{order.id}", json={"public_welfare": True}, headers=city.api_headers
     )
-    assert resp.status_code == 200 and resp.get_json()["public_welfare"] is True
+    assert resp.status_code == 403
+    # staff set it on the post of a unit without an employer login (a public institution)
+    unit = make_employer(db_session, name="濮阳市公益岗位单位", region_code=PUYANG)
+    resp = staff_api.post(
+        "/api/v1/job-orders", json=_order_body(unit.id, public_welfare=True), headers=city.api_headers
+    )
+    assert resp.status_code == 201 and resp.get_json()["public_welfare"] is True
 
 
 # --- item 5: write scope equals read scope ----------------------------------------------------------------------
