@@ -23,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from matcher.explain import Evidence, reasons
+from matcher.explain import Evidence, reason_component, reasons
 from matcher.gaps import TrainingGap, training_gaps
 from matcher.index import OrderIndex, WorkerIndex, build_order_index, build_worker_index
 from matcher.normalize import normalize_text
@@ -73,6 +73,7 @@ __all__ = [
     "normalize_text",
     "rank",
     "rank_batch",
+    "reason_component",
     "reasons",
     "recommend",
     "reference_rank",

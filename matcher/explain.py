@@ -27,7 +27,9 @@ __all__ = [
     "WAGE_OK",
     "WAGE_UNKNOWN",
     "Evidence",
+    "PRIORITY_REASON",
     "mobility_refusal",
+    "reason_component",
     "reasons",
 ]
 
@@ -40,6 +42,20 @@ _NUMERALS = "一二三四五六七八九十"
 # Indexed by the closest shared level (index into MOBILITY_LEVELS: village … national).
 _DISTANCE_REASONS = ("就近就业", "就近就业", "本县就业", "本市就业", "愿意跨市", "愿意跨省")
 _REFUSALS = ("", "不愿出村", "不愿出乡镇", "不愿出县", "不愿跨市", "不愿跨省")
+PRIORITY_REASON = "建档立卡优先"
+#: The score component each reason of :func:`reasons` explains, by the fixed start of its text.
+_REASON_COMPONENTS = (
+    ("工种对口", "occupation"),
+    ("掌握相关技能", "occupation"),
+    ("同类工种", "occupation"),
+    ("持有", "certificates"),
+    ("缺少", "certificates"),
+    ("期望工种", "wish"),
+    ("工资", "wage"),
+    ("已完成", "training"),
+    (PRIORITY_REASON, "priority"),
+    *((text, "distance") for text in _DISTANCE_REASONS),
+)
 
 
 class Evidence(NamedTuple):
@@ -103,8 +119,19 @@ def reasons(ev: Evidence, taxonomy: Taxonomy) -> tuple[str, ...]:
     if ev.trained:
         out.append(f"已完成{occ_name}培训")
     if ev.poverty:
-        out.append("建档立卡优先")
+        out.append(PRIORITY_REASON)
     return tuple(out)
+
+
+def reason_component(reason: str) -> str | None:
+    """The score component (``matcher.settings.COMPONENTS``) that a reason of :func:`reasons` explains, so that a
+    viewer not allowed to see a component is not told it in words either.
+
+    Example:
+        >>> reason_component("建档立卡优先"), reason_component("持有焊工证"), reason_component("本县就业")
+        ('priority', 'certificates', 'distance')
+    """
+    return next((component for start, component in _REASON_COMPONENTS if reason.startswith(start)), None)
 
 
 def mobility_refusal(level: int) -> str:

@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -145,6 +145,23 @@ class ScoringConfig:
             total += w
         object.__setattr__(self, "total_weight", total)
         object.__setattr__(self, "distance_vector", tuple(self.distance[lv] for lv in MOBILITY_LEVELS))
+
+    def score_without(self, breakdown: Mapping[str, float], hidden: Collection[str]) -> float:
+        """The score of ``breakdown`` as if the ``hidden`` components did not exist (the other weights
+        renormalised), so that a viewer who may not see a component cannot work it out from the total.
+
+        Example:
+            >>> cfg = ScoringConfig.from_dict({"weights": {"occupation": 3, "priority": 1}})
+            >>> cfg.score_without({"occupation": 0.5, "priority": 1.0}, ("priority",))
+            0.5
+        """
+        total = 0.0
+        weight = 0.0
+        for name, w in zip(COMPONENTS, self.weight_vector, strict=True):
+            if name not in hidden:
+                total += w * breakdown.get(name, 0.0)
+                weight += w
+        return total / weight if weight > 0 else 0.0
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ScoringConfig:

@@ -151,3 +151,20 @@ def test_template_globals_ask_the_registry_for_the_logged_in_user(
         shown = render_template_string(source, order=rows["nanle_order"])
         other = render_template_string("{{ can('read', order) }}", order=rows["qingfeng_order"])
     assert (shown, other) == ("True False True employer", "False")
+
+
+def test_the_matching_index_partition_is_the_propose_rule(db_session: Session, rows: dict[str, Any]) -> None:
+    """``proposal_scope`` (how the cached index is cut) offers exactly the workers the ``propose`` rule admits."""
+    workers = db_session.scalars(select(Worker)).all()
+    for name, actor in _actors(rows["nanle_co"].id).items():
+        if name == "anonymous":
+            with pytest.raises(Forbidden):
+                policy.proposal_scope(actor)
+            continue
+        prefix, consenting_only = policy.proposal_scope(actor)
+        cut = {
+            w.id
+            for w in workers
+            if w.region_code.startswith(prefix) and (w.consent_to_share or not consenting_only)
+        }
+        assert cut == {w.id for w in workers if policy.can(actor, "propose", w)}, name

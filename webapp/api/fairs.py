@@ -45,7 +45,7 @@ def build_fair_shortlists(fair_id: int) -> dict[str, Any]:
     body = json_object() if request.get_data(cache=True).strip() else {}  # an empty body takes the defaults
     shortlists.build_shortlists(db.session, actor, fair_id, body)
     fair, lists = shortlists.shortlists(db.session, actor, fair_id)
-    return shortlists.shortlists_to_dict(actor, fair, lists)
+    return shortlists.shortlists_to_dict(fair, lists)
 
 
 @bp.get(f"/fairs/<{ID}:fair_id>/shortlists")
@@ -53,4 +53,4 @@ def get_fair_shortlists(fair_id: int) -> dict[str, Any]:
     Query(()).done()
     actor = current_actor()
     fair, lists = shortlists.shortlists(db.session, actor, fair_id)
-    return shortlists.shortlists_to_dict(actor, fair, lists)
+    return shortlists.shortlists_to_dict(fair, lists)

@@ -76,13 +76,15 @@ def openapi_document() -> dict[str, Any]:
 
 @bp.post("/employers")
 def create_employer() -> tuple[dict[str, Any], int, dict[str, str]]:
-    employer = employers.create_employer(db.session, current_actor(), json_object())
-    return _created(employers.employer_to_dict(employer), "api.get_employer", employer_id=employer.id)
+    actor = current_actor()
+    employer = employers.create_employer(db.session, actor, json_object())
+    return _created(employers.employer_to_dict(employer, actor), "api.get_employer", employer_id=employer.id)
 
 
 @bp.get(f"/employers/<{ID}:employer_id>")
 def get_employer(employer_id: int) -> dict[str, Any]:
-    return employers.employer_to_dict(employers.get_employer(db.session, current_actor(), employer_id))
+    actor = current_actor()
+    return employers.employer_to_dict(employers.get_employer(db.session, actor, employer_id), actor)
 
 
 @bp.get("/employers")
@@ -90,10 +92,11 @@ def list_employers() -> dict[str, Any]:
     q = Query(("q", "region_code", "page", "per_page"))
     text, region_code, (page, per_page) = q.text("q"), q.region(), q.paging()
     q.done()
+    actor = current_actor()
     result = employers.list_employers(
-        db.session, current_actor(), q=text or "", region_code=region_code, page=page, per_page=per_page
+        db.session, actor, q=text or "", region_code=region_code, page=page, per_page=per_page
     )
-    return _page(result, [employers.employer_to_dict(e) for e in result.items])
+    return _page(result, [employers.employer_to_dict(e, actor) for e in result.items])
 
 
 # --- job orders -----------------------------------------------------------------------------------------

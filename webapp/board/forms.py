@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
 from webapp.forms import MOBILITY_LABELS, ListField, Required, choices
 
@@ -37,6 +37,7 @@ class SignupForm(FlaskForm):
         validate_choice=False,
         choices=choices(MOBILITY_LABELS, blank=_l("不填")),
     )
+    consent_to_share = BooleanField(_l("同意向招聘企业和培训机构提供我的联系方式，以便他们联系我"))
     job_order_id = HiddenField()
     course_id = HiddenField()
     submit = SubmitField(_l("提交报名"))

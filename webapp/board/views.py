@@ -159,6 +159,12 @@ def _signup_target(form: SignupForm) -> Any:
     return None
 
 
+@bp.route("/privacy")
+def privacy() -> str:
+    """The privacy notice the sign-up form links to: what is kept, who sees it, and consent."""
+    return render_template("board/privacy.html")
+
+
 @bp.route("/signup/done")
 def signup_done() -> str:
     return render_template("board/signup_done.html")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from webapp import policy
 from webapp.cooperation import bp
 from webapp.cooperation.forms import AgreementForm
 from webapp.downloads import xlsx_response
@@ -62,7 +63,7 @@ def index() -> str:
 @login_required
 def create() -> tuple[str, int] | Response:
     actor = _actor()
-    actor.require_staff()
+    policy.require(actor, "create", "agreement")
     form = AgreementForm(data={"region_code": actor.region_code or ""})
     status = 200
     if form.validate_on_submit():
@@ -159,6 +160,7 @@ def template(agreement_id: int) -> Response:
 @accepts_upload
 @login_required
 def import_posts(agreement_id: int) -> tuple[str, int] | Response:
+    policy.require(_actor(), "import_posts", "agreement")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("请选择要上传的 Excel 文件"), "danger")
@@ -284,7 +286,8 @@ def create_batch(agreement_id: int) -> Response:
 @login_required
 def batch(batch_id: int) -> str:
     agreement, found = cooperation.get_batch(db.session, _actor(), batch_id)
-    members = [m for m in found.members if _actor().is_admin or _actor().sees_region(m.worker.region_code)]
+    actor = _actor()
+    members = [m for m in found.members if policy.can(actor, "read", m)]
     return render_template("cooperation/batch.html", agreement=agreement, batch=found, members=members)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.employers import bp
 from webapp.employers.forms import EmployerForm
 from webapp.errors import DomainError
@@ -25,7 +26,7 @@ bp.context_processor(ui_context)
 def _staff() -> Actor:
     """The current user, who must be bureau staff: employers and trainers do not browse other employers."""
     actor = Actor.of(current_user)
-    actor.require_staff()
+    policy.require(actor, "browse", "employer")
     return actor
 
 

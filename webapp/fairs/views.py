@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from webapp import policy
 from webapp.downloads import xlsx_response
 from webapp.errors import DomainError
 from webapp.extensions import db
@@ -90,7 +91,7 @@ def _fair_form(form: FairForm, creating: bool) -> None:
 @login_required
 def create() -> tuple[str, int] | Response:
     actor = _actor()
-    actor.require_staff()
+    policy.require(actor, "create", "fair")
     form = FairForm(data={"region_code": actor.region_code or ""})
     _fair_form(form, creating=True)
     status = 200
@@ -104,7 +105,7 @@ def create() -> tuple[str, int] | Response:
             return _back(fair.id)
     elif form.is_submitted():
         status = csrf_failed(form)
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return render_template("fairs/form.html", form=form, fair=None, regions=regions), status
 
 
@@ -129,7 +130,7 @@ def edit(fair_id: int) -> tuple[str, int] | Response:
             return _back(fair_id)
     elif form.is_submitted():
         status = csrf_failed(form)
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return render_template("fairs/form.html", form=form, fair=fair, regions=regions), status
 
 
@@ -138,14 +139,14 @@ def edit(fair_id: int) -> tuple[str, int] | Response:
 def detail(fair_id: int) -> str:
     actor = _actor()
     fair = fairs.get_fair(db.session, actor, fair_id)
-    own_orders = fairs.joinable_orders(db.session, actor, fair.id) if actor.role == "employer" else []
+    own_orders = fairs.joinable_orders(db.session, actor, fair.id)
     return render_template(
         "fairs/detail.html",
         fair=fair,
         manage=fairs.may_manage(actor, fair),
         orders=fairs.fair_orders(db.session, fair.id),
         booths=fairs.booths_of(db.session, fair.id),
-        participants=fairs.participants(db.session, fair.id) if actor.is_staff else [],
+        participants=fairs.participants(db.session, actor, fair.id),
         own_orders=own_orders,
     )
 
@@ -248,13 +249,13 @@ def booths(fair_id: int) -> Response:
 def shortlist_page(fair_id: int) -> str:
     actor = _actor()
     fair, lists = shortlists.shortlists(db.session, actor, fair_id)
-    left = shortlists.left_out(db.session, actor, fair_id) if actor.is_staff else []
+    left = shortlists.left_out(db.session, actor, fair_id)
     left_by_order: dict[int, list[Any]] = {}
     for row in left:
         left_by_order.setdefault(row.job_order_id, []).append(row)
     defaults = fairs.shortlist_defaults()
     manage = fairs.may_manage(actor, fair)
-    invited = (e.worker_id for _order, entries in lists for e in entries)
+    invited = (shown.entry.worker_id for _order, entries in lists for shown in entries)
     return render_template(
         "fairs/shortlists.html",
         fair=fair,
@@ -486,8 +487,8 @@ def check_in_token(fair_id: int, token: str) -> Response | str:
 @login_required
 def walk_in(fair_id: int) -> tuple[str, int] | Response:
     actor = _actor()
-    fair = fairs.get_fair(db.session, actor, fair_id)
-    actor.require_staff()
+    fair = policy.require(actor, "check_in", fairs.get_fair(db.session, actor, fair_id))
+    policy.require(actor, "create", "worker")
     form = WorkerForm()
     del form.status
     status = 200
@@ -509,7 +510,7 @@ def walk_in(fair_id: int) -> tuple[str, int] | Response:
             return _back(fair_id, ".check_in_page")
     elif form.is_submitted():
         status = csrf_failed(form)
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return render_template("fairs/walk_in.html", fair=fair, form=form, regions=regions), status
 
 

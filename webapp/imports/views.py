@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.downloads import xlsx_response
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
@@ -35,7 +36,7 @@ def _context() -> dict[str, Any]:
 
 def _actor() -> Actor:
     actor = Actor.of(current_user)
-    actor.require_staff()
+    policy.require(actor, "create", "import_batch")
     return actor
 
 
@@ -46,7 +47,7 @@ def _upload_dir() -> Path:
 
 def _index(upload: UploadForm, ledger: LedgerForm, status: int = 200) -> tuple[str, int]:
     actor = _actor()
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return render_template(
         "imports/index.html",
         upload=upload,

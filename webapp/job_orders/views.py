@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.errors import DomainError
+from webapp import policy
+from webapp.errors import DomainError, ValidationError
 from webapp.extensions import db
 from webapp.forms import (
     COMPONENT_LABELS,
@@ -42,8 +43,9 @@ def _pick_lists() -> dict[str, Any]:
 
 
 def _prepare(form: JobOrderForm, actor: Actor, *, creating: bool) -> None:
-    """Fill the selects; an employer posts only for itself, and a new order starts open."""
-    if actor.role == "employer":
+    """Fill the selects; an employer posts only for itself, and a new order starts open; only staff see the
+    public-welfare flag."""
+    if actor.employer_id is not None:  # an employer's account posts for that employer
         del form.employer_id
     else:
         options = employers.employer_options(db.session, actor)
@@ -52,6 +54,8 @@ def _prepare(form: JobOrderForm, actor: Actor, *, creating: bool) -> None:
     form.route.choices = [("", _("按企业类型默认")), *reference.route_options()]
     if creating:
         del form.status
+    if not policy.can(actor, "set_public_welfare", "job_order"):
+        del form.public_welfare
 
 
 def _initial(order: JobOrder) -> dict[str, Any]:
@@ -103,9 +107,7 @@ def return_(order_id: int) -> Response:
     if _csrf_ok():
         try:
             job_orders.return_job_order(db.session, _actor(), order_id, reason=request.form.get("reason", ""))
-        except DomainError as err:
-            if not err.fields:
-                raise
+        except ValidationError as err:  # a missing reason: back to the page; refusals answer 403/404
             flash(_(err.fields.get("reason", err.message)), "error")
         else:
             flash(_("岗位已退回企业"), "info")
@@ -126,7 +128,7 @@ def _csrf_ok() -> bool:
 @login_required
 def create() -> tuple[str, int] | Response:
     actor = _actor()
-    actor.require_job_order_poster()
+    policy.require(actor, "create", "job_order")
     form = JobOrderForm(data={"employer_id": request.args.get("employer_id", "")})
     _prepare(form, actor, creating=True)
     status = 200
@@ -151,7 +153,7 @@ def create() -> tuple[str, int] | Response:
 def edit(order_id: int) -> tuple[str, int] | Response:
     actor = _actor()
     order = job_orders.get_job_order(db.session, actor, order_id)
-    actor.check_edit_job_order(order)
+    policy.require(actor, "update", order)
     form = JobOrderForm(data=_initial(order))
     _prepare(form, actor, creating=False)
     status = 200
@@ -176,8 +178,14 @@ def matches(order_id: int) -> str:
     order, candidates = matching.candidates_for_order(db.session, actor, order_id, limit=limit)
     shown = {name for c in candidates for name in c.breakdown}
     components = [name for name in COMPONENT_LABELS if name in shown]
+    scope_prefix, consenting_only = policy.proposal_scope(actor)
     return render_template(
-        "job_orders/matches.html", order=order, candidates=candidates, components=components
+        "job_orders/matches.html",
+        order=order,
+        candidates=candidates,
+        components=components,
+        scope_prefix=scope_prefix,
+        consenting_only=consenting_only,
     )
 
 

@@ -84,6 +84,7 @@ class Employer(db.Model):
 
     region: Mapped[Region] = relationship()
     job_orders: Mapped[list[JobOrder]] = relationship(back_populates="employer")
+    accounts: Mapped[list[User]] = relationship(viewonly=True)  # its employer logins
 
 
 class User(UserMixin, db.Model):

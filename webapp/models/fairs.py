@@ -106,6 +106,7 @@ class FairParticipant(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     employer: Mapped[Employer] = relationship()
+    fair: Mapped[Fair] = relationship(viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("fair_id", "employer_id", name="uq_fair_participant_fair_employer"),
@@ -132,6 +133,7 @@ class FairJobOrder(db.Model):
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     job_order: Mapped[JobOrder] = relationship()
+    fair: Mapped[Fair] = relationship(viewonly=True)
 
     __table_args__ = (UniqueConstraint("fair_id", "job_order_id", name="uq_fair_job_order_fair_order"),)
 
@@ -150,6 +152,7 @@ class ShortlistEntry(db.Model):
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
     rank: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    breakdown: Mapped[dict[str, float] | None] = mapped_column(JSON, default=dict)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     reached: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -161,6 +164,7 @@ class ShortlistEntry(db.Model):
 
     job_order: Mapped[JobOrder] = relationship()
     worker: Mapped[Worker] = relationship()
+    fair: Mapped[Fair] = relationship(viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("fair_id", "job_order_id", "worker_id", name="uq_fair_shortlist_entry_triple"),
@@ -268,6 +272,7 @@ class CooperationPost(db.Model):
     partner_ref: Mapped[str | None] = mapped_column(String(64))
 
     job_order: Mapped[JobOrder] = relationship()
+    agreement: Mapped[CooperationAgreement] = relationship(viewonly=True)
 
     __table_args__ = (Index("uq_cooperation_post_agreement_ref", "agreement_id", "partner_ref", unique=True),)
 
@@ -283,6 +288,8 @@ class CountyQuota(db.Model):
     )
     county_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     quota: Mapped[int] = mapped_column(Integer)
+
+    agreement: Mapped[CooperationAgreement] = relationship(viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("agreement_id", "county_code", name="uq_cooperation_county_quota_agreement_county"),
@@ -308,6 +315,7 @@ class CooperationCandidate(db.Model):
 
     worker: Mapped[Worker] = relationship()
     job_order: Mapped[JobOrder | None] = relationship()
+    agreement: Mapped[CooperationAgreement] = relationship(viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("agreement_id", "worker_id", name="uq_cooperation_candidate_agreement_worker"),
@@ -338,7 +346,7 @@ class DispatchBatch(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    agreement: Mapped[CooperationAgreement] = relationship()
+    agreement: Mapped[CooperationAgreement] = relationship(viewonly=True)
 
     members: Mapped[list[DispatchMember]] = relationship(
         back_populates="batch", order_by="DispatchMember.id", cascade="all, delete-orphan"

@@ -17,10 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, event, text
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models import AuditLog, utcnow
+from webapp.models import AuditLog, Worker, utcnow
 
 __all__ = [
     "ApiToken",
@@ -128,6 +128,8 @@ class PrivacyErasure(db.Model):
     erased_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(String(32))  # "consent_withdrawn" | "retention"
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    worker: Mapped[Worker] = relationship(viewonly=True)
 
 
 class AuditLogGate(db.Model):

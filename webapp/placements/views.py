@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
@@ -56,7 +57,7 @@ def _context() -> dict[str, Any]:
 
 def _actor() -> Actor:
     actor = Actor.of(current_user)
-    actor.require_staff()
+    policy.require(actor, "list", "placement")
     return actor
 
 
@@ -77,7 +78,7 @@ def _arg_region(name: str = "region_code") -> str | None:
 
 
 def _regions(actor: Actor) -> list[tuple[str, str]]:
-    return reference.region_options(None if actor.is_admin else actor.region_code)
+    return reference.region_options(policy.jurisdiction(actor))
 
 
 @bp.route("/")

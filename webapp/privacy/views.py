@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.account.forms import ActionForm
 from webapp.downloads import xlsx_response
 from webapp.errors import ValidationError
@@ -63,7 +64,7 @@ def requests() -> str:
         erase_form=ErasureRequestForm(),
         purge_form=PurgeRequestForm(),
         form=ActionForm(),
-        may_request_purge=actor.may_request_purge(),
+        may_request_purge=policy.can(actor, "purge", "privacy_request"),
     )
 
 

@@ -1,5 +1,5 @@
 """Reading the audit log: a filtered, paginated list and an .xlsx export, for the staff allowed to (the actor
-decides who: ``Actor.may_read_audit_log``). Exporting is itself audited.
+decides who: the policy registry's ``audit_log`` rules). Exporting is itself audited.
 
 Example::
 
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from webapp.errors import Forbidden
+from webapp import policy
 from webapp.models import AuditLog, User
 from webapp.services import audit, transaction
 from webapp.services.scope import Actor
@@ -90,8 +90,7 @@ def parse_filter(args: Mapping[str, Any]) -> AuditFilter:
 
 
 def _require(actor: Actor) -> None:
-    if not actor.may_read_audit_log():
-        raise Forbidden("您无权查看审计日志")
+    policy.require(actor, "read", AuditLog)
 
 
 def _query(flt: AuditFilter) -> Select[Any]:

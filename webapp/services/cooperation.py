@@ -28,7 +28,7 @@ from stdnum.cn.uscc import calc_check_digit as uscc_check_digit
 
 import matcher
 from webapp import policy
-from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from webapp.errors import Conflict, DomainError, NotFound, ValidationError
 from webapp.models import (
     JOB_ORDER_STATUSES,
     CooperationAgreement,
@@ -44,7 +44,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit, reference, transaction, uploads
-from webapp.services.fairs import ancestors, workbook_bytes
+from webapp.services.fairs import workbook_bytes
 from webapp.services.job_orders import parse_occupation
 from webapp.services.matching import job_order_profile, worker_profile
 from webapp.services.placements import check_placeable, record_placement
@@ -125,30 +125,18 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
-def agreement_filter(actor: Actor) -> Any:
-    if actor.is_admin:
-        return true()
-    if actor.role == "staff" and actor.region_code:
-        return or_(
-            CooperationAgreement.region_code.startswith(region_prefix(actor.region_code)),
-            CooperationAgreement.region_code.in_(ancestors(actor.region_code)),
-        )
-    raise Forbidden("仅限人社部门工作人员")
-
-
-def check_manage(actor: Actor, agreement: CooperationAgreement) -> None:
-    if not (actor.is_admin or (actor.role == "staff" and actor.sees_region(agreement.region_code))):
-        raise Forbidden("只有输出地区（或上级）的人社部门工作人员可以管理该协议")
+def check_manage(actor: Actor, agreement: CooperationAgreement, action: str = "update") -> None:
+    policy.require(actor, action, agreement)
 
 
 def create_agreement(session: Session, actor: Actor, data: Mapping[str, Any]) -> CooperationAgreement:
-    actor.require_staff()
+    policy.require(actor, "create", CooperationAgreement)
     data = dict(data)
     if not data.get("region_code") and actor.region_code:
         data["region_code"] = actor.region_code
     values = _validate(data, partial=False)
-    if not actor.sees_region(values["region_code"]):
-        raise Forbidden("输出地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    target = CooperationAgreement(region_code=values["region_code"])
+    policy.require(actor, "create", target, message="输出地区不在您的管辖范围内", fields=policy.OUT_OF_REGION)
     with transaction(session):
         agreement = CooperationAgreement(**values, created_by=actor.user_id)
         session.add(agreement)
@@ -163,8 +151,11 @@ def update_agreement(
     agreement = get_agreement(session, actor, agreement_id)
     check_manage(actor, agreement)
     values = _validate(data, partial=True)
-    if "region_code" in values and not actor.sees_region(values["region_code"]):
-        raise Forbidden("输出地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    if "region_code" in values:
+        target = CooperationAgreement(region_code=values["region_code"])
+        policy.require(
+            actor, "create", target, message="输出地区不在您的管辖范围内", fields=policy.OUT_OF_REGION
+        )
     with transaction(session):
         for key, value in values.items():
             setattr(agreement, key, value)
@@ -173,17 +164,13 @@ def update_agreement(
 
 
 def get_agreement(session: Session, actor: Actor, agreement_id: int) -> CooperationAgreement:
-    stmt = select(CooperationAgreement).where(
-        CooperationAgreement.id == agreement_id, agreement_filter(actor)
-    )
-    agreement = session.scalar(stmt)
-    if agreement is None:
-        raise NotFound()
-    return agreement
+    policy.require(actor, "list", CooperationAgreement)
+    return policy.require(actor, "read", session.get(CooperationAgreement, agreement_id))
 
 
 def list_agreements(session: Session, actor: Actor, *, page: int = 1, per_page: int = 50) -> Page:
-    stmt = select(CooperationAgreement).where(agreement_filter(actor))
+    policy.require(actor, "list", CooperationAgreement)
+    stmt = policy.scoped(actor, select(CooperationAgreement), CooperationAgreement)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.order_by(CooperationAgreement.id.desc()).offset((page - 1) * per_page).limit(per_page)
@@ -343,7 +330,10 @@ def candidates(session: Session, actor: Actor, agreement_id: int) -> list[Cooper
         session.scalars(
             select(CooperationCandidate)
             .join(Worker, Worker.id == CooperationCandidate.worker_id)
-            .where(CooperationCandidate.agreement_id == agreement.id, actor.worker_filter())
+            .where(
+                CooperationCandidate.agreement_id == agreement.id,
+                policy.filter_for(actor, CooperationCandidate),
+            )
             .order_by(CooperationCandidate.family_group, Worker.region_code, Worker.id)
         )
     )
@@ -359,7 +349,7 @@ def add_candidate(
     family = c.field("family_group", parse_family, family_group)
     c.done()
     worker = session.get(Worker, wid)
-    if worker is None or not actor.sees_region(worker.region_code):
+    if worker is None or not policy.can(actor, "read", worker):
         raise ValidationError("未找到该人员（或不在您的管辖范围内）", fields={"worker_id": "未找到"})
     with transaction(session):
         row = session.scalar(
@@ -393,7 +383,7 @@ def add_eligible_candidates(session: Session, actor: Actor, agreement_id: int) -
             wid
             for wid in session.scalars(
                 select(Worker.id).where(
-                    actor.worker_filter(),
+                    policy.filter_for(actor, Worker),
                     Worker.region_code.startswith(region_prefix(agreement.region_code)),
                     Worker.status == "seeking",
                     Worker.verified.is_(True),
@@ -425,8 +415,7 @@ def remove_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
     if row is None:
         raise NotFound()
     agreement = get_agreement(session, actor, row.agreement_id)
-    check_manage(actor, agreement)
-    actor.check_worker(row.worker)
+    policy.require(actor, "update", row)
     if _batch_of(session, agreement.id, row.worker_id) is not None:
         raise Conflict("该人员已编入输出批次，请先从批次中移出")
     with transaction(session):
@@ -582,7 +571,7 @@ def import_posts(
     Employers are found by their credit code or created (marked as labour-cooperation partners).
     """
     agreement = get_agreement(session, actor, agreement_id)
-    check_manage(actor, agreement)
+    check_manage(actor, agreement, "import_posts")
     rows = _read_rows(data)
     if not rows:
         raise ValidationError("文件是空的", fields={"file": "没有内容"})
@@ -1110,7 +1099,7 @@ def place_candidates(
     """Batch placement: fill all open posts of the agreement from its candidates (see :func:`plan_placements`)
     and store the plan on the candidates. Candidates already in a dispatch batch keep their post."""
     agreement = get_agreement(session, actor, agreement_id)
-    check_manage(actor, agreement)
+    check_manage(actor, agreement, "plan")
     c = Collector()
     chosen_method = c.field("method", parse_choice, method, METHODS, default="optimal", label="分配方式")
     c.done()
@@ -1251,7 +1240,10 @@ def create_batch(
             select(CooperationCandidate, JobOrder)
             .join(JobOrder, JobOrder.id == CooperationCandidate.job_order_id)
             .join(Worker, Worker.id == CooperationCandidate.worker_id)
-            .where(CooperationCandidate.agreement_id == agreement.id, actor.worker_filter())
+            .where(
+                CooperationCandidate.agreement_id == agreement.id,
+                policy.filter_for(actor, CooperationCandidate),
+            )
             .order_by(JobOrder.id, CooperationCandidate.worker_id)
         )
         if worker_ids is not None:
@@ -1528,7 +1520,7 @@ def confirm_arrival(
 ) -> DispatchBatch:
     """Confirm that members (default: all) arrived; the batch is ``arrived`` when everyone has."""
     agreement, batch = get_batch(session, actor, batch_id)
-    check_manage(actor, agreement)
+    policy.require(actor, "arrive", batch)
     if batch.status not in ("departed", "arrived"):
         raise ValidationError("批次尚未出发", fields={"status": "尚未出发"})
     c = Collector()
@@ -1549,6 +1541,7 @@ def confirm_arrival(
 
 def batch_xlsx(session: Session, actor: Actor, batch_id: int, *, ip: str = "") -> bytes:
     agreement, batch = get_batch(session, actor, batch_id)
+    policy.require(actor, "export", batch)
     with transaction(session):
         audit.record(session, actor, "export", "dispatch_batch", batch.id, ip=ip)
     return workbook_bytes(
@@ -1568,7 +1561,7 @@ def batch_xlsx(session: Session, actor: Actor, batch_id: int, *, ip: str = "") -
                         m.arrived_on.isoformat() if m.arrived_on else "",
                     )
                     for i, m in enumerate(batch.members, start=1)
-                    if actor.is_admin or actor.sees_region(m.worker.region_code)
+                    if policy.can(actor, "read", m)
                 ],
             )
         ]

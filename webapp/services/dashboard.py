@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp import policy
 from webapp.models import Employer, JobOrder, Worker
 from webapp.services.scope import Actor
 
@@ -23,7 +24,7 @@ class Counts:
 
 
 def counts(session: Session, actor: Actor) -> Counts:
-    worker_scope = actor.worker_filter()
+    worker_scope = policy.filter_for(actor, Worker)
     w = session.execute(
         select(
             func.count(Worker.id),
@@ -35,7 +36,7 @@ def counts(session: Session, actor: Actor) -> Counts:
     o = session.execute(
         select(
             func.count(JobOrder.id), func.coalesce(func.sum(JobOrder.headcount - JobOrder.filled), 0)
-        ).where(actor.job_order_filter(), JobOrder.status == "open")
+        ).where(policy.filter_for(actor, JobOrder), JobOrder.status == "open")
     ).one()
-    employers = session.scalar(select(func.count(Employer.id)).where(actor.employer_filter())) or 0
+    employers = session.scalar(select(func.count(Employer.id)).where(policy.filter_for(actor, Employer))) or 0
     return Counts(w[0], w[1], w[2], w[3], o[0], int(o[1]), employers)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp import policy
 from webapp.errors import Conflict
 from webapp.models import Employer
 from webapp.services import audit, reference, transaction
@@ -67,8 +68,9 @@ def validate_employer(data: Mapping[str, Any], *, partial: bool = False) -> dict
 
 
 def create_employer(session: Session, actor: Actor, data: Mapping[str, Any]) -> Employer:
-    actor.require_staff()
+    policy.require(actor, "create", Employer)
     values = validate_employer(data)
+    policy.require(actor, "create", Employer(region_code=values["region_code"]), fields=policy.OUT_OF_REGION)
     with transaction(session):
         if session.scalar(select(Employer.id).where(Employer.uscc == values["uscc"])) is not None:
             raise Conflict("该统一社会信用代码已登记", fields={"uscc": "该统一社会信用代码已登记"})
@@ -80,7 +82,7 @@ def create_employer(session: Session, actor: Actor, data: Mapping[str, Any]) -> 
 
 
 def get_employer(session: Session, actor: Actor, employer_id: int) -> Employer:
-    return actor.check_employer(session.get(Employer, employer_id))
+    return policy.require(actor, "read", session.get(Employer, employer_id))
 
 
 def list_employers(
@@ -92,7 +94,7 @@ def list_employers(
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
-    stmt = select(Employer).where(actor.employer_filter())
+    stmt = policy.scoped(actor, select(Employer), Employer)
     if q:
         stmt = stmt.where(Employer.name.like(f"%{q}%"))
     if region_code:
@@ -105,20 +107,24 @@ def list_employers(
 def employer_options(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """``(id, name)`` of the employers this actor may post job orders for, by name (for a select)."""
     rows = session.execute(
-        select(Employer.id, Employer.name).where(actor.employer_filter()).order_by(Employer.name)
+        select(Employer.id, Employer.name)
+        .where(policy.filter_for(actor, Employer, "post_order"))
+        .order_by(Employer.name)
     )
     return [(row.id, row.name) for row in rows]
 
 
-def employer_to_dict(employer: Employer) -> dict[str, Any]:
+def employer_to_dict(employer: Employer, actor: Actor) -> dict[str, Any]:
+    """The employer as the API shows it; its contact person and phone only to those the registry lets see them."""
+    contacts = policy.can(actor, "contacts", employer)
     return {
         "id": employer.id,
         "name": employer.name,
         "uscc": employer.uscc,
         "region_code": employer.region_code,
         "region_name": reference.region_name(employer.region_code, full=True),
-        "contact_name": employer.contact_name,
-        "contact_phone": employer.contact_phone,
+        "contact_name": employer.contact_name if contacts else "",
+        "contact_phone": employer.contact_phone if contacts else "",
         "address": employer.address,
         "is_workshop": employer.is_workshop,
         "is_partner": employer.is_partner,

@@ -1,6 +1,6 @@
 """Recruitment fairs (招聘会): the fair, its employers and booths, invitation lists, fair day and the report.
 
-Who may do what:
+Who may do what (the rules live in ``webapp/policy.py``; in short):
 
 - staff see a fair whose organising region contains theirs or lies within it (a county officer sees the city's
   fairs and the county's own), and manage (edit, add orders, decide join requests, build shortlists) a fair
@@ -24,7 +24,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,7 +55,7 @@ from webapp.models import (
 )
 from webapp.services import audit, reference, transaction
 from webapp.services.placements import check_placeable, record_placement
-from webapp.services.scope import Actor, county_of, region_prefix
+from webapp.services.scope import Actor, county_of
 from webapp.services.validation import (
     Collector,
     FieldError,
@@ -101,26 +101,6 @@ def shortlist_defaults() -> dict[str, int]:
     return dict(config.load_fair_settings()["shortlist"])
 
 
-def ancestors(code: str) -> list[str]:
-    """A region code and the codes of the regions above it (GB/T 2260 prefixes), nearest first.
-
-    >>> ancestors("410923201001")
-    ['410923201001', '410923201', '410923', '410900', '410000']
-    >>> ancestors("410900")
-    ['410900', '410000']
-    """
-    out = [code]
-    if len(code) == 12:
-        out.append(code[:9])
-    if len(code) >= 9:
-        out.append(code[:6])
-    six = code[:6]
-    for parent in (six[:4] + "00", six[:2] + "0000"):
-        if parent not in out:
-            out.append(parent)
-    return out
-
-
 # --- the fair ---------------------------------------------------------------------------------------------
 
 
@@ -153,32 +133,18 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
 
 
 def may_manage(actor: Actor, fair: Fair) -> bool:
-    return actor.is_admin or (actor.role == "staff" and actor.sees_region(fair.region_code))
+    return policy.can(actor, "update", fair)
 
 
 def check_manage(actor: Actor, fair: Fair) -> None:
-    if not may_manage(actor, fair):
-        raise Forbidden("只有主办地区（或上级）的人社部门工作人员可以管理该招聘会")
-
-
-def fair_filter(actor: Actor) -> ColumnElement[bool]:
-    """Fairs this actor may see (see the module docstring)."""
-    if actor.is_admin or actor.role == "employer":
-        return true()
-    if actor.role == "staff" and actor.region_code:
-        return or_(
-            Fair.region_code.startswith(region_prefix(actor.region_code)),
-            Fair.region_code.in_(ancestors(actor.region_code)),
-        )
-    return false()
+    policy.require(actor, "update", fair)
 
 
 def create_fair(session: Session, actor: Actor, data: Mapping[str, Any]) -> Fair:
     """A new fair organised by a region at or below the staff member's own."""
-    actor.require_staff()
+    policy.require(actor, "create", Fair)
     values = _validate(data, partial=False)
-    if not actor.sees_region(values["region_code"]):
-        raise Forbidden("主办地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    policy.require(actor, "create", Fair(region_code=values["region_code"]), fields=policy.OUT_OF_REGION)
     values.setdefault("status", "planned")
     with transaction(session):
         fair = Fair(**values, created_by=actor.user_id)
@@ -192,8 +158,14 @@ def update_fair(session: Session, actor: Actor, fair_id: int, data: Mapping[str,
     fair = get_fair(session, actor, fair_id)
     check_manage(actor, fair)
     values = _validate(data, partial=True)
-    if "region_code" in values and not actor.sees_region(values["region_code"]):
-        raise Forbidden("主办地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    if "region_code" in values:
+        policy.require(
+            actor,
+            "create",
+            Fair(region_code=values["region_code"]),
+            message="主办地区不在您的管辖范围内",
+            fields=policy.OUT_OF_REGION,
+        )
     with transaction(session):
         for key, value in values.items():
             setattr(fair, key, value)
@@ -202,10 +174,7 @@ def update_fair(session: Session, actor: Actor, fair_id: int, data: Mapping[str,
 
 
 def get_fair(session: Session, actor: Actor, fair_id: int) -> Fair:
-    fair = session.get(Fair, fair_id)
-    if fair is None or not session.scalar(select(true()).where(Fair.id == fair_id, fair_filter(actor))):
-        raise NotFound()
-    return fair
+    return policy.require(actor, "read", session.get(Fair, fair_id))
 
 
 def list_fairs(
@@ -219,7 +188,8 @@ def list_fairs(
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
-    stmt = select(Fair).where(fair_filter(actor))
+    policy.require(actor, "list", Fair)
+    stmt = policy.scoped(actor, select(Fair), Fair)
     if status:
         stmt = stmt.where(Fair.status == status)
     if kind:
@@ -245,11 +215,12 @@ def fair_orders(session: Session, fair_id: int, *, open_only: bool = False) -> l
     return list(session.scalars(stmt))
 
 
-def participants(session: Session, fair_id: int) -> list[FairParticipant]:
+def participants(session: Session, actor: Actor, fair_id: int) -> list[FairParticipant]:
+    """The fair's employers as ``actor`` may see them (staff: all; an employer: its own request)."""
     return list(
         session.scalars(
             select(FairParticipant)
-            .where(FairParticipant.fair_id == fair_id)
+            .where(FairParticipant.fair_id == fair_id, policy.filter_for(actor, FairParticipant))
             # A stable order (not by booth): the booth form must not re-sort under the user's hands.
             .order_by(FairParticipant.status, FairParticipant.id)
         )
@@ -407,9 +378,8 @@ def request_to_join(
     session: Session, actor: Actor, fair_id: int, job_order_ids: Any, *, note: str = ""
 ) -> FairParticipant:
     """An employer asks to bring some of its own open orders to a fair; staff decide."""
-    if actor.role != "employer" or not actor.employer_id:
-        raise Forbidden("只有企业账号可以申请参会")
     fair = get_fair(session, actor, fair_id)
+    policy.require(actor, "join", fair)
     if fair.status != "planned" or fair.date < date.today():
         raise ValidationError("该招聘会已结束或已取消，不能申请参会", fields={"fair_id": "不接受申请"})
     c = Collector()
@@ -419,12 +389,13 @@ def request_to_join(
     assert ids is not None
     with transaction(session):
         orders = _orders_by_ids(session, ids)
-        foreign = [o.id for o in orders if o.employer_id != actor.employer_id]
+        foreign = [o.id for o in orders if not policy.can(actor, "update", o)]
         if foreign:
             raise Forbidden("只能为本企业的岗位申请参会", fields={"job_order_ids": "不是本企业的岗位"})
-        part = _participant(session, fair.id, actor.employer_id)
+        part = _participant(session, fair.id, actor.employer_id or 0)
         if part is None:
             part = FairParticipant(fair_id=fair.id, employer_id=actor.employer_id)
+            policy.require(actor, "create", part)
             session.add(part)
         part.status = "requested"
         part.requested_order_ids = ids
@@ -441,8 +412,7 @@ def _get_participant(session: Session, actor: Actor, participant_id: int) -> tup
     if part is None:
         raise NotFound()
     fair = get_fair(session, actor, part.fair_id)
-    if actor.role == "employer" and part.employer_id != actor.employer_id:
-        raise NotFound()
+    policy.require(actor, "read", part)
     return fair, part
 
 
@@ -639,10 +609,10 @@ def away_workers(session: Session, fair_id: int, worker_ids: Iterable[int]) -> d
     return away
 
 
-def _staff_worker_scope(actor: Actor) -> ColumnElement[bool]:
-    if actor.role not in ("admin", "staff"):
-        raise Forbidden("仅限人社部门工作人员查看邀约名单")
-    return actor.worker_filter()
+def _staff_worker_scope(actor: Actor, fair: Fair) -> ColumnElement[bool]:
+    """The workers whose invitations this staff member works on: those their region covers."""
+    policy.require(actor, "invitations", fair)
+    return policy.filter_for(actor, Worker)
 
 
 def villages(session: Session, actor: Actor, fair_id: int) -> list[VillageSummary]:
@@ -657,7 +627,7 @@ def villages(session: Session, actor: Actor, fair_id: int) -> list[VillageSummar
             func.sum(case((ShortlistEntry.answer == "will_attend", 1), else_=0)),
         )
         .join(Worker, Worker.id == ShortlistEntry.worker_id)
-        .where(ShortlistEntry.fair_id == fair.id, _staff_worker_scope(actor))
+        .where(ShortlistEntry.fair_id == fair.id, _staff_worker_scope(actor, fair))
         .group_by(Worker.region_code)
         .order_by(Worker.region_code)
     )
@@ -685,11 +655,11 @@ def invitation_list(
         select(ShortlistEntry, Worker, JobOrder)
         .join(Worker, Worker.id == ShortlistEntry.worker_id)
         .join(JobOrder, JobOrder.id == ShortlistEntry.job_order_id)
-        .where(ShortlistEntry.fair_id == fair.id, _staff_worker_scope(actor))
+        .where(ShortlistEntry.fair_id == fair.id, _staff_worker_scope(actor, fair))
         .order_by(Worker.region_code, Worker.name, Worker.id, ShortlistEntry.rank)
     )
     if village_code:
-        if not (actor.is_admin or actor.sees_region(village_code)):
+        if not policy.can(actor, "read", Worker(region_code=village_code)):
             raise NotFound("该村不在您的管辖范围内")
         stmt = stmt.where(Worker.region_code == village_code)
     booths = booths_of(session, fair.id)
@@ -700,7 +670,7 @@ def invitation_list(
     found = session.execute(stmt).all()
     away = away_workers(session, fair.id, (worker.id for _e, worker, _o in found))
     for entry, worker, order in found:
-        full = actor.may_see_full_personal_data(worker)
+        full = policy.sees(actor, "phone", worker)
         if full:
             full_phones.add(worker.id)
         rows.append(
@@ -827,9 +797,8 @@ def record_contact(session: Session, actor: Actor, entry_id: int, data: Mapping[
     if entry is None:
         raise NotFound()
     get_fair(session, actor, entry.fair_id)
-    worker = actor.check_worker(session.get(Worker, entry.worker_id))
-    if actor.role not in ("admin", "staff"):
-        raise Forbidden()
+    policy.require(actor, "contact", entry)
+    worker = entry.worker
     c = Collector()
     reached = c.field("reached", parse_bool, data.get("reached"))
     answer = c.field(
@@ -891,7 +860,7 @@ def invitation_letters(
         select(ShortlistEntry, Worker, JobOrder)
         .join(Worker, Worker.id == ShortlistEntry.worker_id)
         .join(JobOrder, JobOrder.id == ShortlistEntry.job_order_id)
-        .where(ShortlistEntry.fair_id == fair.id, _staff_worker_scope(actor))
+        .where(ShortlistEntry.fair_id == fair.id, _staff_worker_scope(actor, fair))
         .order_by(Worker.region_code, Worker.name, Worker.id, ShortlistEntry.rank)
     )
     if village_code:
@@ -940,9 +909,9 @@ def fair_day_reason(
     return reason
 
 
-def _check_fair_day_staff(actor: Actor) -> None:
-    if actor.role not in ("admin", "staff"):
-        raise Forbidden("仅限人社部门工作人员办理签到")
+def _fair_day(session: Session, actor: Actor, fair_id: int) -> Fair:
+    """The fair, for staff who may run its check-in desk."""
+    return policy.require(actor, "check_in", get_fair(session, actor, fair_id))
 
 
 def find_for_check_in(
@@ -950,8 +919,7 @@ def find_for_check_in(
 ) -> list[Worker]:
     """Workers matching a phone number (11 digits), an ID tail (last 4–6 characters) or a scanned invitation
     (its token, or the check-in URL that carries it), among the workers this staff member may see."""
-    _check_fair_day_staff(actor)
-    fair = get_fair(session, actor, fair_id)
+    fair = _fair_day(session, actor, fair_id)
     text = to_halfwidth(query or "").strip().replace(" ", "")
     if not text:
         raise ValidationError("请输入手机号、身份证后4–6位或扫描邀请函二维码", fields={"q": "必填"})
@@ -960,8 +928,7 @@ def find_for_check_in(
         token_fair, worker_id = read_token(secret_key, token)
         if token_fair != fair.id:
             raise ValidationError("该邀请函不是本场招聘会的", fields={"q": "不是本场招聘会的邀请函"})
-        worker = session.get(Worker, worker_id)
-        return [actor.check_worker(worker)]
+        return [policy.require(actor, "read", session.get(Worker, worker_id))]
     upper = text.upper()
     if upper.isdigit() and len(upper) == 11:
         cond = Worker.phone == upper
@@ -971,7 +938,7 @@ def find_for_check_in(
         raise ValidationError(
             "无法识别：请输入11位手机号、身份证后4–6位，或扫描邀请函二维码", fields={"q": "格式不符"}
         )
-    stmt = select(Worker).where(cond, actor.worker_filter()).order_by(Worker.name, Worker.id).limit(50)
+    stmt = policy.scoped(actor, select(Worker), Worker).where(cond).order_by(Worker.name, Worker.id).limit(50)
     return list(session.scalars(stmt))
 
 
@@ -988,11 +955,10 @@ def check_in(
 ) -> tuple[FairCheckIn, bool]:
     """Record a worker's arrival on the fair's date (another day: staff, with a reason); returns
     ``(check-in, created)`` (checking in twice keeps the first)."""
-    _check_fair_day_staff(actor)
+    fair = _fair_day(session, actor, fair_id)
     if method not in CHECK_IN_METHODS:
         raise ValidationError("无效的签到方式", fields={"method": "无效"})
-    fair = get_fair(session, actor, fair_id)
-    worker = actor.check_worker(session.get(Worker, worker_id))
+    worker = policy.require(actor, "read", session.get(Worker, worker_id))
     if fair.status == "cancelled":
         raise ValidationError("该招聘会已取消", fields={"fair_id": "已取消"})
     reason = fair_day_reason(actor, fair, override_reason, today=today)
@@ -1063,8 +1029,7 @@ def register_walk_in(
 
     Someone already registered (same ID number) is checked in instead; returns ``(worker, newly registered)``.
     """
-    _check_fair_day_staff(actor)
-    fair = get_fair(session, actor, fair_id)
+    fair = _fair_day(session, actor, fair_id)
     fair_day_reason(actor, fair, override_reason, today=today)  # refuse before registering anyone
     try:
         worker = create_worker(session, actor, data)
@@ -1073,7 +1038,9 @@ def register_walk_in(
         if "id_number" not in err.fields:
             raise
         number = parse_id_number(data.get("id_number")).number
-        worker = actor.check_worker(session.scalar(select(Worker).where(Worker.id_number == number)))
+        worker = policy.require(
+            actor, "read", session.scalar(select(Worker).where(Worker.id_number == number))
+        )
         created = False
     check_in(
         session,
@@ -1089,9 +1056,13 @@ def register_walk_in(
 
 
 def _outcome_actor_check(session: Session, actor: Actor, fair: Fair, order: JobOrder, worker: Worker) -> None:
-    if actor.role == "employer":
-        if order.employer_id != actor.employer_id:
-            raise NotFound()
+    """May ``actor`` record an outcome of ``worker`` at ``order``'s booth. One who may not open the worker's
+    record (an employer, at its own booth, for a consenting worker) records only the fair's invitees and
+    arrivals; anything else answers as if absent."""
+    policy.require(actor, "create", FairOutcome)
+    if not policy.can(actor, "create", policy.Subject("fair_outcome", job_order=order, worker=worker)):
+        raise NotFound()
+    if not policy.can(actor, "read", worker):
         known = session.scalar(
             select(true()).where(
                 or_(
@@ -1106,10 +1077,6 @@ def _outcome_actor_check(session: Session, actor: Actor, fair: Fair, order: JobO
         )
         if not known:
             raise NotFound("该人员既未受邀也未签到")
-    elif actor.role in ("admin", "staff"):
-        actor.check_worker(worker)
-    else:
-        raise Forbidden()
 
 
 def record_outcome(
@@ -1221,28 +1188,31 @@ def booth_sheet(
     )
     if order is None or in_fair is None:
         raise NotFound("该岗位不在本场招聘会中")
-    if actor.role == "employer" and order.employer_id != actor.employer_id:
-        raise NotFound()
-    if actor.role not in ("admin", "staff", "employer"):
-        raise Forbidden()
+    policy.require(actor, "read", order)
+    policy.require(actor, "list", FairOutcome)
     checked = set(session.scalars(select(FairCheckIn.worker_id).where(FairCheckIn.fair_id == fair.id)))
+    # Every list of the booth shows only the workers the registry lets this actor read there (staff: those
+    # they cover; the employer: consenting workers).
     outcomes = dict(
         session.execute(
             select(FairOutcome.worker_id, FairOutcome.outcome).where(
-                FairOutcome.fair_id == fair.id, FairOutcome.job_order_id == order.id
+                FairOutcome.fair_id == fair.id,
+                FairOutcome.job_order_id == order.id,
+                policy.filter_for(actor, FairOutcome),
             )
         ).all()
     )
-    staff_scope = actor.role in ("admin", "staff")
     rows: list[BoothRow] = []
     seen: set[int] = set()
     for entry in session.scalars(
         select(ShortlistEntry)
-        .where(ShortlistEntry.fair_id == fair.id, ShortlistEntry.job_order_id == order.id)
+        .where(
+            ShortlistEntry.fair_id == fair.id,
+            ShortlistEntry.job_order_id == order.id,
+            policy.filter_for(actor, ShortlistEntry),
+        )
         .order_by(ShortlistEntry.rank, ShortlistEntry.worker_id)
     ):
-        if staff_scope and not actor.may_see_full_personal_data(entry.worker):
-            continue
         seen.add(entry.worker_id)
         rows.append(
             BoothRow(
@@ -1256,16 +1226,14 @@ def booth_sheet(
         )
     extra_ids = [w for w in outcomes if w not in seen]
     for worker in session.scalars(select(Worker).where(Worker.id.in_(extra_ids)).order_by(Worker.id)):
-        if staff_scope and not actor.may_see_full_personal_data(worker):
-            continue
         seen.add(worker.id)
         rows.append(BoothRow(worker, False, None, "", worker.id in checked, outcomes[worker.id]))
     arrivals: list[Worker] = []
-    if staff_scope:
+    if policy.can(actor, "list", FairCheckIn):
         stmt = (
             select(Worker)
             .join(FairCheckIn, FairCheckIn.worker_id == Worker.id)
-            .where(FairCheckIn.fair_id == fair.id, actor.worker_filter())
+            .where(FairCheckIn.fair_id == fair.id, policy.filter_for(actor, Worker))
             .order_by(FairCheckIn.checked_in_at.desc(), Worker.id)
         )
         arrivals = [w for w in session.scalars(stmt) if w.id not in seen]
@@ -1278,16 +1246,14 @@ def check_ins(
     session: Session, actor: Actor, fair_id: int, *, limit: int = 100
 ) -> tuple[int, list[FairCheckIn]]:
     """How many have checked in, and the latest arrivals this staff member may see."""
-    _check_fair_day_staff(actor)
-    fair = get_fair(session, actor, fair_id)
+    fair = _fair_day(session, actor, fair_id)
     total = (
         session.scalar(select(func.count()).select_from(FairCheckIn).where(FairCheckIn.fair_id == fair.id))
         or 0
     )
     rows = session.scalars(
         select(FairCheckIn)
-        .join(Worker, Worker.id == FairCheckIn.worker_id)
-        .where(FairCheckIn.fair_id == fair.id, actor.worker_filter())
+        .where(FairCheckIn.fair_id == fair.id, policy.filter_for(actor, FairCheckIn))
         .order_by(FairCheckIn.checked_in_at.desc(), FairCheckIn.id.desc())
         .limit(limit)
     ).all()
@@ -1332,9 +1298,7 @@ def fair_report(session: Session, actor: Actor, fair_id: int) -> FairReport:
     """Invited, attended, interviewed, intentions reached (达成意向 = offer or hired) and hired — distinct workers,
     in total, by the worker's home county and by employer (an employer's "attended" counts its invitees and
     anyone with an outcome at its booths who checked in). Counts only: no personal data."""
-    fair = get_fair(session, actor, fair_id)
-    if actor.role not in ("admin", "staff"):
-        raise Forbidden("仅限人社部门工作人员查看招聘会统计")
+    fair = policy.require(actor, "report", get_fair(session, actor, fair_id))
     home: dict[int, str] = {}
     invited: dict[int, set[int]] = defaultdict(set)  # worker -> employers
     for worker_id, region, employer_id in session.execute(
@@ -1445,14 +1409,14 @@ def report_xlsx(session: Session, actor: Actor, fair_id: int, *, ip: str = "") -
 
 def joinable_orders(session: Session, actor: Actor, fair_id: int) -> list[JobOrder]:
     """An employer's own open orders that are not on the fair yet (what it may ask to bring)."""
-    if actor.role != "employer":
+    if not policy.can(actor, "join", Fair):
         return []
     on_fair = select(FairJobOrder.job_order_id).where(FairJobOrder.fair_id == fair_id)
     return list(
         session.scalars(
             select(JobOrder)
             .where(
-                JobOrder.employer_id == (actor.employer_id or -1),
+                policy.filter_for(actor, JobOrder, "update"),
                 JobOrder.status == "open",
                 JobOrder.id.not_in(on_fair),
             )

@@ -30,7 +30,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 import config
-from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import Conflict, NotFound, ValidationError
 from webapp.models import Placement, User, Worker, utcnow
 from webapp.models.followups import FOLLOW_UP_OUTCOMES, FollowUp, FollowUpReminder
 from webapp.services import audit, reference, transaction
@@ -125,7 +126,8 @@ def find_coordinators(session: Session, region_codes: Iterable[str]) -> dict[str
     if wanted:
         rows = session.execute(
             select(User.id, User.region_code)
-            .where(User.role == "staff", User.active.is_(True), User.region_code.in_(wanted))
+            .filter_by(role=policy.STAFF_ACCOUNT, active=True)
+            .where(User.region_code.in_(wanted))
             .order_by(User.id)
         )
         for user_id, code in rows:
@@ -157,17 +159,17 @@ def schedule_visits(
 # --- reading ----------------------------------------------------------------------------------------------
 
 
-def _require_staff(actor: Actor) -> None:
-    actor.require_staff()
+def _require_reader(actor: Actor) -> None:
+    """Follow-up pages and lists are the bureau's: staff (scoped to the workers they cover) and admins."""
+    policy.require(actor, "list", FollowUp)
 
 
 def get_visit(session: Session, actor: Actor, visit_id: int) -> FollowUp:
-    _require_staff(actor)
+    _require_reader(actor)
     visit = session.get(FollowUp, visit_id)
     if visit is None:
         raise NotFound()
-    actor.check_worker(visit.worker)
-    return visit
+    return policy.require(actor, "read", visit)
 
 
 def visit_state(visit: FollowUp, today: date) -> str:
@@ -198,9 +200,13 @@ def list_visits(
     ``state``: ``open`` (scheduled), ``overdue``, ``due_soon`` (due within the reminder window, not overdue),
     ``done`` or ``cancelled``.
     """
-    _require_staff(actor)
+    _require_reader(actor)
     today = today or date.today()
-    stmt = select(FollowUp).join(Worker, FollowUp.worker_id == Worker.id).where(actor.worker_filter())
+    stmt = (
+        select(FollowUp)
+        .join(Worker, FollowUp.worker_id == Worker.id)
+        .where(policy.filter_for(actor, FollowUp))
+    )
     cutoff = overdue_cutoff(today)
     horizon = today + timedelta(days=reminder_settings()["days_before"])
     if state == "open":
@@ -245,7 +251,7 @@ def overdue_by_coordinator(
     session: Session, actor: Actor, *, today: date | None = None
 ) -> list[CoordinatorLoad]:
     """Overdue and due-soon visits per coordinator (unassigned ones under ``None``), most overdue first."""
-    _require_staff(actor)
+    _require_reader(actor)
     today = today or date.today()
     cutoff = overdue_cutoff(today)
     horizon = today + timedelta(days=reminder_settings()["days_before"])
@@ -258,7 +264,7 @@ def overdue_by_coordinator(
             func.min(FollowUp.due_on).filter(is_overdue),
         )
         .join(Worker, FollowUp.worker_id == Worker.id)
-        .where(actor.worker_filter(), FollowUp.status == "scheduled", FollowUp.due_on <= horizon)
+        .where(policy.filter_for(actor, FollowUp), FollowUp.status == "scheduled", FollowUp.due_on <= horizon)
         .group_by(FollowUp.assignee_id)
     ).all()
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r[0] for r in rows if r[0]])))}
@@ -387,12 +393,11 @@ def record_outcome(
 
 
 def get_placement(session: Session, actor: Actor, placement_id: int) -> Placement:
-    _require_staff(actor)
+    _require_reader(actor)
     placement = session.get(Placement, placement_id)
     if placement is None:
         raise NotFound()
-    actor.check_worker(placement.worker)
-    return placement
+    return policy.require(actor, "read", placement)
 
 
 def end_placement(
@@ -430,7 +435,7 @@ def resolve_worker(session: Session, actor: Actor, reference_text: Any) -> int:
         worker = session.get(Worker, int(text))
     elif len(text) == 18:
         worker = session.scalar(select(Worker).where(Worker.id_number == text))
-    if worker is None or not (actor.is_admin or actor.sees_region(worker.region_code)):
+    if worker is None or not policy.can(actor, "read", worker):
         raise ValidationError(
             "未找到该求职人员",
             fields={"worker": "未找到该人员（或不在您的管辖范围内），请核对编号或身份证号码"},
@@ -558,8 +563,7 @@ def create_village_coordinators(
     usernames are ``<prefix><village code>-<4 random characters>``, so knowing the public village code is
     not enough to name an account. The passwords are returned once and stored only as hashes.
     """
-    if not actor.is_admin:
-        raise Forbidden("仅管理员可以批量创建协管员账号")
+    policy.require(actor, "create_coordinators", User)
     villages = [
         code
         for code, _name in reference.region_options(region_code)
@@ -568,7 +572,9 @@ def create_village_coordinators(
     with transaction(session):
         staffed = set(
             session.scalars(
-                select(User.region_code).where(User.role == "staff", User.region_code.in_(villages))
+                select(User.region_code)
+                .filter_by(role=policy.STAFF_ACCOUNT)
+                .where(User.region_code.in_(villages))
             )
         )
         taken = set(session.scalars(select(User.username).where(User.username.like(f"{prefix}%"))))
@@ -645,7 +651,11 @@ def load_to_dict(load: CoordinatorLoad) -> dict[str, Any]:
 
 
 def placements_query(actor: Actor, *, status: str | None, route: str | None, region_code: str | None) -> Any:
-    stmt = select(Placement).join(Worker, Placement.worker_id == Worker.id).where(actor.worker_filter())
+    stmt = (
+        select(Placement)
+        .join(Worker, Placement.worker_id == Worker.id)
+        .where(policy.filter_for(actor, Placement))
+    )
     if status:
         stmt = stmt.where(Placement.status == status)
     if route:
@@ -669,7 +679,7 @@ def list_placements(
     per_page: int = 50,
 ) -> Page:
     """Placements of workers this actor may see, newest start first; the period keeps those that overlap it."""
-    _require_staff(actor)
+    _require_reader(actor)
     stmt = placements_query(actor, status=status, route=route, region_code=region_code)
     if date_to:
         stmt = stmt.where(Placement.start_date <= date_to)

@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from webapp import policy
 from webapp.errors import Conflict, DomainError, NotFound, ValidationError
 from webapp.models import Employer, JobOrder, Worker, utcnow
 from webapp.models.followups import IMPORT_KINDS, ImportBatch
@@ -500,6 +501,11 @@ class _Row:
     values: dict[str, Any] | None = None
 
 
+def _stored(kind: _Kind, row: Any) -> policy.Subject:
+    """A stored record fetched as a plain row, as the policy registry is asked about it."""
+    return policy.Subject(policy.REGISTRY.of(kind.model).key, region_code=row.region_code)
+
+
 class _Kind:
     """How one kind of record is keyed, looked up, validated, compared and written."""
 
@@ -561,10 +567,10 @@ class _Workers(_Kind):
         return validate_worker(row.data)
 
     def check(self, row: _Row, existing: Any) -> None:
-        if existing is not None and not self.actor.sees_region(existing.region_code):
+        if existing is not None and not policy.can(self.actor, "update", _stored(self, existing)):
             raise FieldError("该身份证号码已由其他地区登记，请联系其户籍地工作人员")
         assert row.values is not None
-        if not self.actor.sees_region(row.values["region_code"]):
+        if not policy.can(self.actor, "create", Worker(region_code=row.values["region_code"])):
             raise _FieldProblem("region_code", "该地区不在您的管辖范围内")
 
     def insert_values(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -588,12 +594,23 @@ class _Employers(_Kind):
     def validate(self, row: _Row, existing: Any) -> dict[str, Any]:
         return validate_employer(row.data)
 
+    def check(self, row: _Row, existing: Any) -> None:
+        # write scope is read scope: staff register and change the employers of their own region only
+        if existing is not None and not policy.can(self.actor, "update", _stored(self, existing)):
+            raise FieldError("该企业由其他地区登记，请联系其所在地工作人员")
+        assert row.values is not None
+        if "region_code" in row.values and not policy.can(
+            self.actor, "create", Employer(region_code=row.values["region_code"])
+        ):
+            raise _FieldProblem("region_code", "该地区不在您的管辖范围内")
+
 
 class _JobOrders(_Kind):
     kind = "job-orders"
     model = JobOrder
     key_field = "employer_uscc"
     derived = {"occupation": ("occupation_code",)}
+    employers: dict[int, Employer]  # the employers the file names, by id (set by ``prepare``)
 
     def prepare(self, rows: list[_Row]) -> None:
         codes: dict[int, str] = {}
@@ -604,19 +621,17 @@ class _JobOrders(_Kind):
                 codes[row.number] = parse_uscc(row.data.get("employer_uscc"))
             except FieldError as err:
                 row.errors["employer_uscc"] = str(err)
-        ids = dict(
-            self.session.execute(
-                select(Employer.uscc, Employer.id).where(Employer.uscc.in_(set(codes.values())))
-            ).all()
-        )
+        found = self.session.scalars(select(Employer).where(Employer.uscc.in_(set(codes.values()))))
+        by_uscc = {e.uscc: e for e in found}
+        self.employers = {e.id: e for e in by_uscc.values()}
         for row in rows:
             uscc = codes.get(row.number)
             if uscc is None:
                 continue
-            if uscc not in ids:
+            if uscc not in by_uscc:
                 row.errors["employer_uscc"] = "该统一社会信用代码的企业尚未登记，请先导入或登记企业"
             else:
-                row.data["employer_id"] = ids[uscc]
+                row.data["employer_id"] = by_uscc[uscc].id
 
     def key(self, row: _Row) -> Any:
         employer_id, title, region = (row.data.get(k) for k in ("employer_id", "title", "region_code"))
@@ -650,6 +665,16 @@ class _JobOrders(_Kind):
     def check(self, row: _Row, existing: Any) -> None:
         if existing is _AMBIGUOUS:
             raise FieldError("该企业在同一工作地点有多个同名岗位，无法确定要更新哪一个，请在系统中修改")
+        # staff post (and change) the orders of the employers of their own region only
+        employer = self.employers.get(row.data.get("employer_id") or 0)
+        target = existing or policy.Subject(
+            "job_order", employer_id=getattr(employer, "id", None), employer=employer
+        )
+        if not policy.can(self.actor, "update" if existing is not None else "create", target):
+            raise FieldError("该企业不在您的管辖范围内，不能为其发布或修改岗位")
+        assert row.values is not None
+        if row.values.get("public_welfare") and not policy.can(self.actor, "set_public_welfare", target):
+            raise _FieldProblem("public_welfare", "仅限人社部门工作人员设定公益性岗位")
 
     def attributes(self, present: Iterable[str]) -> list[str]:
         return [f for f in present if f != "employer_uscc"]
@@ -686,7 +711,7 @@ def run_import(
     ``progress`` is called with the number of data rows read so far, after every chunk. ``on_commit`` runs
     inside the transaction just before it commits (to record the batch with the data it wrote).
     """
-    actor.require_staff()
+    policy.require(actor, "create", ImportBatch)
     spec(kind)
     path = Path(path)
     suffix = check_filename(filename or path.name)
@@ -915,7 +940,7 @@ def preview_upload(
     ip: str = "",
 ) -> ImportBatch:
     """Check an uploaded file without writing it; keep it for :func:`commit_batch` when it is clean."""
-    actor.require_staff()
+    policy.require(actor, "create", ImportBatch)
     spec(kind)
     suffix = check_filename(filename)
     if not content:
@@ -945,11 +970,8 @@ def preview_upload(
 
 
 def get_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:
-    actor.require_staff()
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None or not (actor.is_admin or batch.user_id == actor.user_id):
-        raise NotFound()
-    return batch
+    policy.require(actor, "list", ImportBatch)
+    return policy.require(actor, "read", session.get(ImportBatch, batch_id))
 
 
 def commit_batch(
@@ -1045,10 +1067,8 @@ def import_file(
 
 
 def list_batches(session: Session, actor: Actor, *, page: int = 1, per_page: int = 20) -> Page:
-    actor.require_staff()
-    stmt = select(ImportBatch)
-    if not actor.is_admin:
-        stmt = stmt.where(ImportBatch.user_id == actor.user_id)
+    policy.require(actor, "list", ImportBatch)
+    stmt = policy.scoped(actor, select(ImportBatch), ImportBatch)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.order_by(ImportBatch.id.desc()).offset((page - 1) * per_page).limit(per_page)

@@ -21,7 +21,8 @@ from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from webapp.errors import Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import NotFound, ValidationError
 from webapp.models import Placement, User, Worker, utcnow
 from webapp.models.followups import FollowUp
 from webapp.models.training import Course, Enrolment
@@ -100,7 +101,7 @@ def _employment_rows(
         .join(Worker, Placement.worker_id == Worker.id)
         .options(joinedload(Placement.worker))
         .where(
-            actor.worker_filter(),
+            policy.filter_for(actor, Worker, "export"),
             Worker.region_code.startswith(region_prefix(region)),
             Placement.start_date <= date_to,
             or_(Placement.ended_on.is_(None), Placement.ended_on >= date_from),
@@ -145,7 +146,7 @@ def _training_rows(
         .join(Course, Enrolment.course_id == Course.id)
         .options(joinedload(Enrolment.worker), joinedload(Enrolment.course).joinedload(Course.provider))
         .where(
-            actor.worker_filter(),
+            policy.filter_for(actor, Worker, "export"),
             Worker.region_code.startswith(region_prefix(region)),
             Course.start_date <= date_to,
             Course.end_date >= date_from,
@@ -180,7 +181,11 @@ def _follow_up_rows(
         select(FollowUp)
         .join(Worker, FollowUp.worker_id == Worker.id)
         .options(joinedload(FollowUp.worker), joinedload(FollowUp.placement))
-        .where(actor.worker_filter(), Worker.region_code.startswith(region_prefix(region)), in_period)
+        .where(
+            policy.filter_for(actor, Worker, "export"),
+            Worker.region_code.startswith(region_prefix(region)),
+            in_period,
+        )
         .order_by(Worker.region_code, FollowUp.due_on, FollowUp.id)
     )
     visits = list(session.scalars(stmt))
@@ -298,14 +303,19 @@ def export_ledger(
     ip: str = "",
 ) -> Export:
     """One ledger as an .xlsx file (audited)."""
-    actor.require_staff()
+    policy.require(actor, "export", "ledger")
     ledger = LEDGERS.get(kind)
     if ledger is None:
         raise NotFound("未知的台账类型")
     today = today or date.today()
     region = region_code or actor.region_code or home_region()
-    if not actor.sees_region(region):
-        raise Forbidden("该地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    policy.require(
+        actor,
+        "export",
+        policy.Subject("ledger", region_code=region),
+        message="该地区不在您的管辖范围内",
+        fields=policy.OUT_OF_REGION,
+    )
     start, end = default_period(today)
     date_from, date_to = date_from or start, date_to or end
     if date_from > date_to:

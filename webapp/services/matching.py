@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matcher
+from webapp import policy
 from webapp.models import JobOrder, Worker
 from webapp.services import audit, ranking, reference, transaction
 from webapp.services.job_orders import get_job_order
@@ -38,8 +39,8 @@ class RankedOrder:
 
 
 def _index_for(session: Session, actor: Actor, today: date | None) -> matcher.WorkerIndex:
-    """The cached index of the workers this actor may be shown (``Actor.ranking_scope``)."""
-    prefix, consenting_only = actor.ranking_scope()
+    """The cached index of the workers this actor may be offered (the registry's ``propose`` rule)."""
+    prefix, consenting_only = policy.proposal_scope(actor)
     return ranking.worker_index(session, scope_prefix=prefix, consenting_only=consenting_only, today=today)
 
 
@@ -50,7 +51,7 @@ def matches_for_order(
 
     Staff see workers of their own region only; an employer sees consenting candidates for its own orders.
     """
-    order = get_job_order(session, actor, order_id)
+    order = policy.require(actor, "match", get_job_order(session, actor, order_id))
     index = _index_for(session, actor, today)
     ranked = matcher.rank(index, job_order_profile(order), k=limit)
     workers = {
@@ -65,7 +66,9 @@ def recommendations_for_worker(
     """Open job orders that suit a worker, best first."""
     worker = get_worker(session, actor, worker_id)
     orders = list(
-        session.scalars(select(JobOrder).where(JobOrder.status.in_(OPEN_STATUSES), actor.job_order_filter()))
+        session.scalars(
+            select(JobOrder).where(JobOrder.status.in_(OPEN_STATUSES), policy.filter_for(actor, JobOrder))
+        )
     )
     by_id = {o.id: o for o in orders}
     ctx = reference.match_context(today)
@@ -74,19 +77,40 @@ def recommendations_for_worker(
     return worker, [RankedOrder(m, by_id[m.job_order_id]) for m in ranked]
 
 
-#: Score components and reason words that would tell an employer a worker is registered-poor or disabled.
-SENSITIVE_COMPONENTS = ("priority",)
-SENSITIVE_REASON_WORDS = ("建档立卡", "贫困", "脱贫", "残疾", "困难")
+@dataclass(frozen=True)
+class Explained:
+    """A match's score, breakdown and reasons as one viewer may see them."""
+
+    score: float
+    breakdown: dict[str, float]
+    reasons: tuple[str, ...]
+
+
+def explained_for(
+    actor: Actor, worker: Worker, score: float, breakdown: Mapping[str, float], reasons: Sequence[str]
+) -> Explained:
+    """What the engine said about a worker, without the components the registry hides from ``actor`` (an employer
+    and the registered-poor ``priority``): not in the breakdown, not in the reasons, and not in the score either,
+    which is computed as if the component did not exist (the weights are public: a total including it would
+    betray it)."""
+    hidden = policy.hidden_components(actor, worker)
+    if not hidden:
+        return Explained(score, dict(breakdown), tuple(reasons))
+    return Explained(
+        reference.scoring().score_without(breakdown, hidden),
+        {k: v for k, v in breakdown.items() if k not in hidden},
+        tuple(r for r in reasons if matcher.reason_component(r) not in hidden),
+    )
 
 
 @dataclass(frozen=True)
 class Candidate:
     """One ranked worker as the viewer may see them on a match page.
 
-    Staff see the name, a masked phone and everything the engine said. Employers never see the ID number,
-    registered-poor or disability status (nor the priority component and reasons that would reveal them);
-    they are offered consenting workers only (``_seeking_workers``), and should that rule ever widen, a worker
-    who did not consent still shows as surname only and without a phone.
+    Staff see the name, a masked phone (the full one through the audited reveal) and everything the engine
+    said. Employers are offered consenting workers only (the registry's ``propose`` rule) and never see the ID
+    number, registered-poor or disability status, nor the priority component (see :func:`explained_for`); their
+    ranks follow the score they are shown.
     """
 
     worker_id: int
@@ -102,34 +126,33 @@ class Candidate:
     staff_view: bool
 
 
-def _sensitive_reason(reason: str) -> bool:
-    return any(word in reason for word in SENSITIVE_REASON_WORDS)
-
-
 def candidate_view(ranked: RankedWorker, actor: Actor, today: date) -> Candidate:
     worker, match = ranked.worker, ranked.match
-    if actor.is_staff:
-        name, phone = worker.name, mask_phone(worker.phone)
-        breakdown, reasons = dict(match.breakdown), tuple(match.reasons)
+    shown = explained_for(actor, worker, match.score, match.breakdown, match.reasons)
+    revealable = policy.can(actor, "reveal", worker)  # staff: masked here, in full through the audited reveal
+    if revealable:
+        phone = mask_phone(worker.phone)
     else:
-        shared = worker.consent_to_share
-        name = worker.name if shared else mask_name(worker.name)
-        phone = worker.phone if shared else ""
-        breakdown = {k: v for k, v in match.breakdown.items() if k not in SENSITIVE_COMPONENTS}
-        reasons = tuple(r for r in match.reasons if not _sensitive_reason(r))
+        phone = worker.phone if policy.sees(actor, "phone", worker) else ""
     return Candidate(
         worker_id=worker.id,
         rank=match.rank,
-        score=match.score,
-        name=name,
+        score=shown.score,
+        name=worker.name if policy.can(actor, "propose", worker) else mask_name(worker.name),
         age=age_on(worker.birth_date, today),
         sex=worker.sex,
         region_name=reference.region_name(worker.region_code, full=True),
         phone=phone,
-        breakdown=breakdown,
-        reasons=reasons,
-        staff_view=actor.is_staff,
+        breakdown=shown.breakdown,
+        reasons=shown.reasons,
+        staff_view=revealable,
     )
+
+
+def reranked(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates in the order of the scores shown, ranked 1, 2, … (ties keep the engine's order)."""
+    ordered = sorted(candidates, key=lambda c: (-c.score, c.rank))
+    return [replace(c, rank=n) for n, c in enumerate(ordered, start=1)]
 
 
 def candidates_for_order(
@@ -138,7 +161,7 @@ def candidates_for_order(
     """:func:`matches_for_order` as the actor may see it (see :class:`Candidate`), best first."""
     today = today or date.today()
     order, ranked = matches_for_order(session, actor, order_id, limit=limit, today=today)
-    candidates = [candidate_view(r, actor, today) for r in ranked]
+    candidates = reranked([candidate_view(r, actor, today) for r in ranked])
     shown = [c.worker_id for c in candidates if c.phone and not c.staff_view]
     if shown:  # an employer sees these phones in full: one audited read per worker
         with transaction(session):

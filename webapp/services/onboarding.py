@@ -245,6 +245,7 @@ def get_application(session: Session, actor: Actor, application_id: int) -> Empl
 def list_applications(
     session: Session, actor: Actor, *, status: str | None = "pending", page: int = 1, per_page: int = 50
 ) -> Page:
+    policy.require(actor, "read", EmployerApplication)
     stmt = policy.scoped(actor, select(EmployerApplication), EmployerApplication)
     if status in APPLICATION_STATUSES:
         stmt = stmt.where(EmployerApplication.status == status)

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp.errors import Conflict, Forbidden, ValidationError
+from webapp import policy
+from webapp.errors import Conflict, NotFound, ValidationError
 from webapp.models import PLACEMENT_SOURCES, Employer, JobOrder, Match, Placement, Worker
 from webapp.services import audit, eligibility, followups, reference, transaction
 from webapp.services.scope import Actor
@@ -79,15 +80,16 @@ def record_placement(
     order = session.get(JobOrder, values["job_order_id"]) if values["job_order_id"] else None
     if values["job_order_id"] and order is None:
         raise ValidationError("岗位不存在", fields={"job_order_id": "岗位不存在"})
-    if order is not None and actor.role == "employer" and order.employer_id == actor.employer_id:
-        # An employer records hires on its own orders, of workers it may see: those who consented to share
-        # (anyone else answers as if absent, so that worker ids cannot be probed or marked employed).
-        if worker is not None and not worker.consent_to_share:
-            worker = None
-    elif not actor.is_staff:
-        raise Forbidden("只有人社部门工作人员或招聘企业可以登记就业")
-    elif worker is not None:
-        actor.check_worker(worker)
+    policy.require(actor, "create", Placement)
+    if order is not None:
+        policy.require(actor, "read", order)
+    # Staff record placements of the workers they cover; an employer, hires on its own orders of workers who
+    # consented to share. Anyone else answers as if absent, so that worker ids cannot be probed or marked employed.
+    target = policy.Subject("placement", worker=worker, employer_id=order.employer_id if order else None)
+    if worker is not None and not policy.can(actor, "create", target):
+        if policy.can(actor, "list", Worker):  # staff: another region's worker is missing, as everywhere
+            raise NotFound()
+        worker = None
     if worker is None:
         raise ValidationError("求职人员不存在", fields={"worker_id": "求职人员不存在"})
     employer = order.employer if order is not None else None

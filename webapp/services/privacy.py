@@ -25,7 +25,8 @@ from sqlalchemy import JSON, String, Text, delete, select, update
 from sqlalchemy.orm import Session
 
 import config
-from webapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import Conflict, DomainError, NotFound, ValidationError
 from webapp.extensions import db
 from webapp.models import AuditLog, Match, User, Worker, utcnow
 from webapp.models.security import (
@@ -145,8 +146,7 @@ def erase_worker(
     if worker is None:
         raise NotFound("没有该求职人员")
     if actor is not None:
-        actor.require_staff()
-        actor.check_worker(worker)
+        policy.require(actor, "erase", worker)
     with transaction(session):
         if session.scalar(select(PrivacyErasure.id).where(PrivacyErasure.worker_id == worker_id)) is not None:
             raise Conflict("该人员的个人信息已注销")
@@ -286,9 +286,7 @@ def request_erasure(
     session: Session, actor: Actor, worker_id: int, *, reason: str, ip: str = ""
 ) -> PrivacyRequest:
     """Ask for a worker's personal data to be erased; nothing is erased until someone else approves."""
-    worker = session.get(Worker, worker_id)
-    if worker is None or not actor.may_request_erasure(worker):
-        raise NotFound("没有该求职人员")
+    policy.require(actor, "erase", session.get(Worker, worker_id))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -312,8 +310,7 @@ def request_erasure(
 
 def request_purge(session: Session, actor: Actor, *, as_of: date, ip: str = "") -> PrivacyRequest:
     """Ask for the retention purge as of ``as_of``; it runs when someone else approves."""
-    if not actor.may_request_purge():
-        raise Forbidden("您无权申请保存期限清理")
+    policy.require(actor, "purge", PrivacyRequest)
     with transaction(session):
         if _pending_twin(session, "purge", None):
             raise Conflict("已有待审批的清理申请", fields={"as_of": "已有待审批的清理申请"})
@@ -328,11 +325,7 @@ def request_purge(session: Session, actor: Actor, *, as_of: date, ip: str = "") 
 
 def decide(session: Session, actor: Actor, request_id: int, *, approve: bool, ip: str = "") -> PrivacyRequest:
     """Approve (and carry out) or reject a pending request; never by the person who asked for it."""
-    row = session.get(PrivacyRequest, request_id)
-    if row is None or not actor.may_see_privacy_requests():
-        raise NotFound()
-    if not actor.may_approve_privacy_request(row.requested_by):
-        raise Forbidden("申请须由另一位有权限的人员审批（申请人不能审批自己的申请）")
+    row = policy.require(actor, "decide", session.get(PrivacyRequest, request_id))
     # one guarded UPDATE: two approvers clicking at once cannot both carry it out
     with transaction(session):
         taken = session.execute(
@@ -367,11 +360,8 @@ def decide(session: Session, actor: Actor, request_id: int, *, approve: bool, ip
 
 def list_requests(session: Session, actor: Actor, *, limit: int = 100) -> list[RequestView]:
     """Pending requests first, then the latest decided ones: all for approvers, one's own for the others."""
-    if not actor.may_see_privacy_requests():
-        raise Forbidden("您无权查看个人信息注销申请")
-    stmt = select(PrivacyRequest)
-    if not actor.may_decide_privacy_requests():
-        stmt = stmt.where(PrivacyRequest.requested_by == (actor.user_id or -1))
+    policy.require(actor, "read", PrivacyRequest)
+    stmt = policy.scoped(actor, select(PrivacyRequest), PrivacyRequest)
     rows = session.scalars(
         stmt.order_by((PrivacyRequest.state == "pending").desc(), PrivacyRequest.id.desc()).limit(limit)
     ).all()
@@ -385,7 +375,7 @@ def list_requests(session: Session, actor: Actor, *, limit: int = 100) -> list[R
             requester=names.get(r.requested_by, ""),
             decider=names.get(r.decided_by or -1, ""),
             worker_name=mask_name(worker_names.get(r.worker_id or -1, "")),
-            may_decide=r.state == "pending" and actor.may_approve_privacy_request(r.requested_by),
+            may_decide=r.state == "pending" and policy.can(actor, "decide", r),
         )
         for r in rows
     ]

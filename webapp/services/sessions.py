@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import config
+from webapp import policy
 from webapp.errors import NotFound, Unauthorized, ValidationError
 from webapp.models import User, utcnow
 from webapp.models.security import ApiToken, LoginSession
@@ -143,9 +144,7 @@ def live_tokens(session: Session, actor: Actor) -> Sequence[ApiToken]:
 
 def revoke_token(session: Session, actor: Actor, token_id: int, *, ip: str = "") -> ApiToken:
     """End one API token (404 for a token the actor may not manage, so ids of others are not revealed)."""
-    row = session.get(ApiToken, token_id)
-    if row is None or not actor.may_manage_tokens_of(row.user_id):
-        raise NotFound()
+    row = policy.require(actor, "update", session.get(ApiToken, token_id))
     with transaction(session):
         if row.revoked_at is None:
             row.revoked_at = utcnow()
@@ -238,7 +237,7 @@ def change_password(
 def live_sessions(session: Session, actor: Actor) -> Sequence[LoginSession]:
     return session.scalars(
         select(LoginSession)
-        .where(LoginSession.user_id == (actor.user_id or -1), LoginSession.revoked_at.is_(None))
+        .where(policy.filter_for(actor, LoginSession), LoginSession.revoked_at.is_(None))
         .order_by(LoginSession.created_at.desc())
         .limit(50)
     ).all()

@@ -27,7 +27,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import matcher
-from webapp.errors import Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import NotFound, ValidationError
 from webapp.models import (
     DispatchBatch,
     DispatchMember,
@@ -41,7 +42,7 @@ from webapp.models import (
 )
 from webapp.services import audit, reference, transaction
 from webapp.services.fairs import away_workers, check_manage, fair_orders, get_fair, shortlist_defaults
-from webapp.services.matching import SENSITIVE_REASON_WORDS, job_order_profile, worker_profile
+from webapp.services.matching import explained_for, job_order_profile, worker_profile
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import Collector, parse_int, reject_unknown
 
@@ -239,6 +240,7 @@ def build_shortlists(
                     job_order_id=order_id,
                     worker_id=worker_id,
                     score=m.score,
+                    breakdown=dict(m.breakdown),
                     reasons=list(m.reasons),
                 )
             )
@@ -296,23 +298,46 @@ def _rerank(session: Session, fair_id: int) -> dict[int, list[ShortlistEntry]]:
     return dict(lists)
 
 
+@dataclass(frozen=True)
+class ShownEntry:
+    """An invitation as one viewer sees it: the score, rank and reasons without the components the registry hides
+    from them (an employer and the registered-poor ``priority``), ranked by the score shown."""
+
+    entry: ShortlistEntry
+    rank: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _breakdown(actor: Actor, entry: ShortlistEntry) -> dict[str, float]:
+    """The entry's breakdown; invitations written before it was kept are scored again when a component is hidden."""
+    if entry.breakdown or not policy.hidden_components(actor, entry.worker):
+        return dict(entry.breakdown or {})
+    pair = matcher.score_pair(
+        job_order_profile(entry.job_order), worker_profile(entry.worker), reference.match_context()
+    )
+    return dict(pair.breakdown) if pair else {}
+
+
+def shown_entries(actor: Actor, entries: list[ShortlistEntry]) -> list[ShownEntry]:
+    """One order's invitations as ``actor`` may see them, best shown score first."""
+    shown = []
+    for e in entries:
+        view = explained_for(actor, e.worker, e.score, _breakdown(actor, e), e.reasons or [])
+        shown.append((e, view))
+    shown.sort(key=lambda pair: (-pair[1].score, pair[0].rank, pair[0].worker_id))
+    return [ShownEntry(e, n, view.score, view.reasons) for n, (e, view) in enumerate(shown, start=1)]
+
+
 def _visible_entries(session: Session, actor: Actor, fair: Fair) -> dict[int, list[ShortlistEntry]]:
+    """The fair's invitations this actor may read: staff those of the workers they cover, an employer those of
+    its own orders (consenting workers only), per order, best first."""
+    policy.require(actor, "list", ShortlistEntry, message="您无权查看邀约名单")
     stmt = (
         select(ShortlistEntry)
-        .join(Worker, Worker.id == ShortlistEntry.worker_id)
-        .join(JobOrder, JobOrder.id == ShortlistEntry.job_order_id)
-        .where(ShortlistEntry.fair_id == fair.id)
+        .where(ShortlistEntry.fair_id == fair.id, policy.filter_for(actor, ShortlistEntry))
         .order_by(ShortlistEntry.job_order_id, ShortlistEntry.rank, ShortlistEntry.worker_id)
     )
-    if actor.role == "employer":
-        # an employer sees the lists of its own orders, consenting workers only
-        stmt = stmt.where(
-            JobOrder.employer_id == (actor.employer_id or -1), Worker.consent_to_share.is_(True)
-        )
-    elif actor.role == "staff":
-        stmt = stmt.where(actor.worker_filter())
-    elif not actor.is_admin:
-        raise Forbidden("您无权查看邀约名单")
     lists: dict[int, list[ShortlistEntry]] = defaultdict(list)
     for entry in session.scalars(stmt):
         lists[entry.job_order_id].append(entry)
@@ -321,39 +346,30 @@ def _visible_entries(session: Session, actor: Actor, fair: Fair) -> dict[int, li
 
 def shortlists(
     session: Session, actor: Actor, fair_id: int
-) -> tuple[Fair, list[tuple[JobOrder, list[ShortlistEntry]]]]:
-    """Each of the fair's orders (an employer: its own) with its list as the actor may see it, best first."""
+) -> tuple[Fair, list[tuple[JobOrder, list[ShownEntry]]]]:
+    """Each of the fair's orders the actor may read (an employer: its own) with its list as the actor may see
+    it, best first."""
     fair = get_fair(session, actor, fair_id)
     lists = _visible_entries(session, actor, fair)
-    orders = fair_orders(session, fair.id)
-    if actor.role == "employer":
-        orders = [o for o in orders if o.employer_id == actor.employer_id]
-    return fair, [(o, lists.get(o.id, [])) for o in orders]
+    orders = [o for o in fair_orders(session, fair.id) if policy.can(actor, "read", o)]
+    return fair, [(o, shown_entries(actor, lists.get(o.id, []))) for o in orders]
 
 
 def left_out(session: Session, actor: Actor, fair_id: int) -> list[FairLeftOut]:
+    """Workers who qualified but were not invited (staff: those they cover); nothing for anyone else."""
     fair = get_fair(session, actor, fair_id)
-    if actor.role not in ("admin", "staff"):
-        raise Forbidden("仅限人社部门工作人员")
+    if not policy.can(actor, "list", FairLeftOut):
+        return []
     return list(
         session.scalars(
             select(FairLeftOut)
-            .join(Worker, Worker.id == FairLeftOut.worker_id)
-            .where(FairLeftOut.fair_id == fair.id, actor.worker_filter())
+            .where(FairLeftOut.fair_id == fair.id, policy.filter_for(actor, FairLeftOut))
             .order_by(FairLeftOut.job_order_id, FairLeftOut.score.desc(), FairLeftOut.worker_id)
         )
     )
 
 
-def _reasons_for(actor: Actor, reasons: list[str]) -> list[str]:
-    if actor.is_staff:
-        return list(reasons)
-    return [r for r in reasons if not any(w in r for w in SENSITIVE_REASON_WORDS)]
-
-
-def shortlists_to_dict(
-    actor: Actor, fair: Fair, lists: list[tuple[JobOrder, list[ShortlistEntry]]]
-) -> dict[str, Any]:
+def shortlists_to_dict(fair: Fair, lists: list[tuple[JobOrder, list[ShownEntry]]]) -> dict[str, Any]:
     """The API's answer: ``{"fair_id", "shortlists": [{"job_order_id", "workers": [...]}]}``."""
     return {
         "fair_id": fair.id,
@@ -362,10 +378,10 @@ def shortlists_to_dict(
                 "job_order_id": order.id,
                 "workers": [
                     {
-                        "worker_id": e.worker_id,
+                        "worker_id": e.entry.worker_id,
                         "rank": e.rank,
                         "score": round(e.score, 4),
-                        "reasons": _reasons_for(actor, e.reasons or []),
+                        "reasons": list(e.reasons),
                     }
                     for e in entries
                 ],
@@ -383,8 +399,7 @@ def _entry(session: Session, actor: Actor, entry_id: int) -> tuple[Fair, Shortli
     if entry is None:
         raise NotFound()
     fair = get_fair(session, actor, entry.fair_id)
-    check_manage(actor, fair)
-    actor.check_worker(entry.worker)
+    policy.require(actor, "update", entry)
     return fair, entry
 
 
@@ -429,7 +444,7 @@ def add_entry(
     if order is None or linked is None:
         raise ValidationError("该岗位不在本场招聘会中", fields={"job_order_id": "不在本场招聘会中"})
     worker = session.get(Worker, wid)
-    if worker is None or not actor.sees_region(worker.region_code) and not actor.is_admin:
+    if worker is None or not policy.can(actor, "read", worker):
         raise ValidationError("未找到该人员（或不在您的管辖范围内）", fields={"worker_id": "未找到"})
     ctx = reference.match_context(today)
     wp, op = worker_profile(worker), job_order_profile(order)
@@ -455,6 +470,7 @@ def add_entry(
             job_order_id=oid,
             worker_id=wid,
             score=pair.score if pair else 0.0,
+            breakdown=dict(pair.breakdown) if pair else {},
             reasons=list(pair.reasons) if pair else [],
             pinned=True,
         )

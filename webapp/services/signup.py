@@ -27,17 +27,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.types import MOBILITY_LEVELS
+from webapp import policy
 from webapp.errors import Conflict, DomainError, NotFound
 from webapp.models import JobOrder, Worker, utcnow
 from webapp.models.training import Course, SignupAttempt, SignupRequest
 from webapp.services import audit, reference, transaction
 from webapp.services.board import public_course, public_job
-from webapp.services.scope import Actor, region_prefix, within
+from webapp.services.scope import Actor, within
 from webapp.services.training import HOME_CITY
 from webapp.services.validation import (
     Collector,
     mask_id_number,
     mask_phone,
+    parse_bool,
     parse_choice,
     parse_id_number,
     parse_int,
@@ -59,12 +61,22 @@ SIGNUP_FIELDS = (
     "mobility",
     "job_order_id",
     "course_id",
+    "consent_to_share",
 )
 #: Default flood guard: at most this many sign-ups per client per window.
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 600
 #: Fields of a worker that an "update" request may change, as staff see them.
-UPDATABLE = ("name", "phone", "region_code", "skills", "desired_training", "desired_occupations", "mobility")
+UPDATABLE = (
+    "name",
+    "phone",
+    "region_code",
+    "skills",
+    "desired_training",
+    "desired_occupations",
+    "mobility",
+    "consent_to_share",
+)
 
 
 class TooManyRequests(DomainError):
@@ -162,6 +174,8 @@ def _validate(data: Mapping[str, Any], today: date) -> dict[str, Any]:
     out["course_id"] = c.field(
         "course_id", parse_int, data.get("course_id"), minimum=1, maximum=2_147_483_647
     )
+    # the person's own answer to sharing their name and phone with employers and training institutions
+    out["consent_to_share"] = bool(c.field("consent_to_share", parse_bool, data.get("consent_to_share")))
     c.done("报名信息有误，请按提示修改")
     return out
 
@@ -181,6 +195,8 @@ def _payload(values: Mapping[str, Any], order: JobOrder | None, course: Course |
         "desired_training": training,
         "desired_occupations": wished,
     }
+    if values["consent_to_share"]:  # consent given here; a withdrawal goes through the privacy procedure
+        payload["consent_to_share"] = True
     if values["mobility"]:  # left blank: a known worker keeps theirs, a new one starts at "county"
         payload["mobility"] = values["mobility"]
     return payload
@@ -225,7 +241,7 @@ def submit_signup(
                 desired_occupations=payload["desired_occupations"],
                 mobility=payload.get("mobility", "county"),
                 status="seeking",
-                consent_to_share=False,
+                consent_to_share=payload.get("consent_to_share", False),
                 verified=False,
             )
             session.add(worker)
@@ -254,10 +270,8 @@ def submit_signup(
 
 
 def _scope(actor: Actor) -> Any:
-    actor.require_staff()
-    if actor.is_admin:
-        return SignupRequest.id.is_not(None)
-    return SignupRequest.region_code.startswith(region_prefix(actor.region_code or "-"))
+    policy.require(actor, "list", SignupRequest, message="仅限人社部门工作人员")
+    return policy.filter_for(actor, SignupRequest)
 
 
 def list_pending(session: Session, actor: Actor, *, page: int = 1, per_page: int = 50) -> Page:
@@ -273,7 +287,7 @@ def list_pending(session: Session, actor: Actor, *, page: int = 1, per_page: int
 
 
 def pending_count(session: Session, actor: Actor) -> int:
-    if not actor.is_staff:
+    if not policy.can(actor, "list", SignupRequest):
         return 0
     return (
         session.scalar(
@@ -316,6 +330,8 @@ def _shown(name: str, value: Any) -> str:
         return reference.region_name(value, full=True)
     if isinstance(value, list):
         return "、".join(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return str(value or "")
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import String, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 import config
+from webapp import policy
 from webapp.errors import NotFound
 from webapp.models import JobOrder, Placement, Worker
 from webapp.models.fairs import Fair, FairCheckIn, FairJobOrder, FairOutcome
@@ -351,7 +352,7 @@ def _unmet_demand(session: Session, actor: Actor, limit: int) -> list[dict[str, 
     open_posts = func.sum(JobOrder.headcount - JobOrder.filled)
     rows = session.execute(
         select(JobOrder.occupation_code, func.count(JobOrder.id), open_posts)
-        .where(actor.job_order_filter(), JobOrder.status == "open")
+        .where(policy.filter_for(actor, JobOrder), JobOrder.status == "open")
         .group_by(JobOrder.occupation_code)
         .order_by(open_posts.desc(), JobOrder.occupation_code)
         .limit(limit)
@@ -416,8 +417,8 @@ def default_region(actor: Actor) -> str:
 
 def check_region(actor: Actor, region_code: str) -> None:
     """Staff see their region and below; admins see all (404 otherwise, as for records)."""
-    actor.require_staff()
-    if not actor.sees_region(region_code):
+    policy.require(actor, "read", "stats", message="仅限人社部门工作人员")
+    if not policy.can(actor, "read", policy.Subject("stats", region_code=region_code)):
         raise NotFound("该地区不在您的管辖范围内")
 
 

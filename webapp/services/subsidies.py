@@ -22,7 +22,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 import config
-from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import Conflict, NotFound, ValidationError
 from webapp.models import Placement, utc_iso, utcnow
 from webapp.models.training import (
     BudgetLine,
@@ -30,10 +31,9 @@ from webapp.models.training import (
     Enrolment,
     SubsidyClaim,
     SubsidyClaimLine,
-    TrainingProvider,
 )
 from webapp.services import audit, reference, transaction
-from webapp.services.scope import Actor, region_prefix, within
+from webapp.services.scope import Actor, within
 from webapp.services.training import (
     SEX_LABELS,
     Trainee,
@@ -171,15 +171,8 @@ def assess(session: Session, course: Course) -> tuple[Standard | None, list[Trai
 
 
 def _claim_scope(stmt: Any, actor: Actor) -> Any:
-    if actor.is_admin:
-        return stmt
-    if actor.role == "trainer":
-        return stmt.join(TrainingProvider, TrainingProvider.id == Course.provider_id).where(
-            TrainingProvider.user_id == (actor.user_id or -1)
-        )
-    if actor.role == "staff" and actor.region_code:
-        return stmt.where(Course.region_code.startswith(region_prefix(actor.region_code)))
-    raise Forbidden("您无权查看培训补贴")
+    policy.require(actor, "list", SubsidyClaim)
+    return stmt.where(policy.filter_for(actor, SubsidyClaim))
 
 
 def get_claim(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim:
@@ -216,7 +209,7 @@ def submit_claim(session: Session, actor: Actor, course_id: int) -> SubsidyClaim
     """The institution claims for a finished course: qualifying trainees and the amount, computed now. A
     returned claim is submitted again the same way (recomputed)."""
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
+    check_manage(actor, course, "claim")
     if course.status != "finished":
         raise ValidationError("课程结业后才能申请补贴", fields={"course_id": "课程尚未结业"})
     standard, checks = assess(session, course)
@@ -263,12 +256,12 @@ def submit_claim(session: Session, actor: Actor, course_id: int) -> SubsidyClaim
     return claim
 
 
-def check_decide(actor: Actor, claim: SubsidyClaim) -> None:
-    if actor.is_admin:
-        return
-    if actor.role == "staff" and actor.sees_region(claim.course.region_code):
-        return
-    raise Forbidden("只有培训场所所在地的人社部门工作人员可以审核、支付补贴")
+def check_decide(actor: Actor, claim: SubsidyClaim, action: str = "approve") -> None:
+    policy.require(actor, action, claim)
+
+
+def may_decide(actor: Actor, claim: SubsidyClaim) -> bool:
+    return policy.can(actor, "approve", claim)
 
 
 def approve_claim(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim:
@@ -290,7 +283,7 @@ def approve_claim(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim
 def return_claim(session: Session, actor: Actor, claim_id: int, reason: Any) -> SubsidyClaim:
     """Send a submitted or approved (not yet paid) claim back to the institution with a reason."""
     claim = get_claim(session, actor, claim_id)
-    check_decide(actor, claim)
+    check_decide(actor, claim, "return")
     c = Collector()
     text = c.field("reason", parse_text, reason, max_len=255, label="退回原因")
     c.done("请填写退回原因")
@@ -311,14 +304,14 @@ def pay_claim(session: Session, actor: Actor, claim_id: int, budget_line_id: Any
     """Pay an approved claim from a budget line covering the course's place. The line's balance is taken in one
     guarded UPDATE (``spent + amount <= total``): two payments at once can never overdraw it."""
     claim = get_claim(session, actor, claim_id)
-    check_decide(actor, claim)
+    check_decide(actor, claim, "pay")
     c = Collector()
     line_id = c.field(
         "budget_line_id", parse_int, budget_line_id, required=True, minimum=1, maximum=2_147_483_647
     )
     c.done("请选择预算科目")
     line = session.get(BudgetLine, line_id)
-    if line is None or not (actor.is_admin or actor.sees_region(line.region_code)):
+    if line is None or not policy.can(actor, "spend", line):
         raise ValidationError(
             "预算科目不存在", fields={"budget_line_id": "预算科目不存在或不在您的管辖范围内"}
         )
@@ -380,7 +373,7 @@ def claim_to_dict(claim: SubsidyClaim) -> dict[str, Any]:
 
 
 def create_budget_line(session: Session, actor: Actor, data: Mapping[str, Any]) -> BudgetLine:
-    actor.require_staff()
+    policy.require(actor, "create", BudgetLine)
     reject_unknown(data, BUDGET_FIELDS)
     c = Collector()
     name = c.field("name", parse_text, data.get("name"), max_len=128, label="预算科目名称")
@@ -388,8 +381,8 @@ def create_budget_line(session: Session, actor: Actor, data: Mapping[str, Any]) 
     region = c.field("region_code", parse_region, data.get("region_code"))
     total = c.field("total", parse_int, data.get("total"), required=True, minimum=1, maximum=2_000_000_000)
     c.done()
-    if not actor.sees_region(region):
-        raise ValidationError("该地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    if not policy.can(actor, "create", BudgetLine(region_code=region)):
+        raise ValidationError("该地区不在您的管辖范围内", fields=policy.OUT_OF_REGION)
     with transaction(session):
         line = BudgetLine(
             name=name, year=year, region_code=region, total=total, spent=0, created_by=actor.user_id
@@ -401,10 +394,8 @@ def create_budget_line(session: Session, actor: Actor, data: Mapping[str, Any]) 
 
 
 def list_budget_lines(session: Session, actor: Actor) -> list[BudgetLine]:
-    actor.require_staff()
-    stmt = select(BudgetLine)
-    if not actor.is_admin:
-        stmt = stmt.where(BudgetLine.region_code.startswith(region_prefix(actor.region_code or "-")))
+    policy.require(actor, "list", BudgetLine)
+    stmt = policy.scoped(actor, select(BudgetLine), BudgetLine)
     return list(session.scalars(stmt.order_by(BudgetLine.year.desc(), BudgetLine.id)))
 
 
@@ -455,7 +446,7 @@ def subsidy_ledger(session: Session, actor: Actor, *, ip: str = "") -> bytes:
         for line in claim.lines:
             n += 1
             worker = line.worker
-            see = actor.may_see_full_personal_data(worker)
+            see = policy.sees(actor, "id_number", worker)
             full += see
             out.append(
                 (
@@ -503,7 +494,7 @@ class ClaimPreview:
 def claim_preview(session: Session, actor: Actor, course_id: int) -> ClaimPreview:
     """Who would qualify if the institution claimed now, and the amount."""
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
+    check_manage(actor, course, "claim")
     standard, checks = assess(session, course)
     return ClaimPreview(course, standard, checks, claim_for_course(session, course.id))
 
@@ -522,9 +513,7 @@ def claim_overview(
     claim = get_claim(session, actor, claim_id)
     today = today or date.today()
     rows = [(line, trainee_view(line.worker, today)) for line in claim.lines]
-    try:
-        check_decide(actor, claim)
-    except Forbidden:
+    if not may_decide(actor, claim):
         return ClaimOverview(claim, rows, False, [])
     options = budget_options(session, actor, claim) if claim.status == "approved" else []
     return ClaimOverview(claim, rows, True, options)

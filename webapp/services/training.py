@@ -28,7 +28,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import matcher
-from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
+from webapp import policy
+from webapp.errors import Conflict, NotFound, ValidationError
 from webapp.models import JobOrder, Placement, Worker
 from webapp.models.training import (
     ENROLMENT_SOURCES,
@@ -82,25 +83,21 @@ RESULT_OUTCOMES = ("completed", "failed", "withdrawn")
 
 
 def require_training_reader(actor: Actor) -> None:
-    if actor.role not in ("admin", "staff", "trainer"):
-        raise Forbidden("仅限人社部门工作人员和培训机构")
+    policy.require(actor, "read", "training_need")
 
 
 def supply_prefix(actor: Actor) -> str:
-    """The region prefix of the workers this actor plans training for ('' = everyone)."""
-    if actor.is_admin:
-        return ""
-    if actor.role == "staff" and actor.region_code:
-        return region_prefix(actor.region_code)
-    if actor.role == "trainer":
-        return region_prefix(actor.region_code or HOME_CITY)
-    raise Forbidden("仅限人社部门工作人员和培训机构")
+    """The region prefix of the workers this actor plans training for ('' = everyone): their jurisdiction (a
+    trainer without one plans for the home city)."""
+    require_training_reader(actor)
+    region = policy.jurisdiction(actor, default=HOME_CITY)
+    return region_prefix(region) if region else ""
 
 
 def provider_for(session: Session, actor: Actor, *, create: bool = False) -> TrainingProvider | None:
     """The institution a trainer account manages; with ``create`` it is made on first use, named after the
     account (``濮阳市职业技能培训学校 孙老师`` → ``濮阳市职业技能培训学校``). The caller commits."""
-    if actor.role != "trainer" or actor.user_id is None:
+    if actor.user_id is None or not policy.can(actor, "create", TrainingProvider):
         return None
     provider = session.scalar(select(TrainingProvider).where(TrainingProvider.user_id == actor.user_id))
     if provider is None and create:
@@ -119,26 +116,21 @@ def provider_for(session: Session, actor: Actor, *, create: bool = False) -> Tra
 
 
 def may_manage(actor: Actor, course: Course) -> bool:
-    if actor.is_admin:
-        return True
-    return actor.role == "trainer" and course.provider.user_id == actor.user_id
+    return policy.can(actor, "update", course)
 
 
-def check_manage(actor: Actor, course: Course) -> None:
-    if not may_manage(actor, course):
-        raise Forbidden("只有开班的培训机构可以管理该课程")
+def check_manage(actor: Actor, course: Course, action: str = "update") -> None:
+    policy.require(actor, action, course)
 
 
 def get_course(session: Session, actor: Actor, course_id: int) -> Course:
     """A course the actor may read: staff and admins read all; a trainer only their institution's."""
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFound()
-    if actor.role == "trainer" and course.provider.user_id != actor.user_id:
-        raise NotFound()
-    if actor.role not in ("admin", "staff", "trainer"):
-        raise NotFound()
-    return course
+    return policy.require(actor, "read", session.get(Course, course_id))
+
+
+def _check_venue(actor: Actor, region_code: str | None) -> None:
+    if region_code and not policy.can(actor, "place", Course(region_code=region_code)):
+        raise ValidationError("培训场所应在本市范围内", fields={"region_code": "培训场所应在本市范围内"})
 
 
 # --- training needs ---------------------------------------------------------------------------------------
@@ -402,11 +394,9 @@ def create_course(
     session: Session, actor: Actor, data: Mapping[str, Any], *, today: date | None = None
 ) -> Course:
     """A trainer opens a course for their institution (created on first use), linked to job orders."""
-    if actor.role != "trainer":
-        raise Forbidden("只有培训机构可以开班")
+    policy.require(actor, "create", Course)
     values = _validate_course(data, partial=False, current=None, today=today or date.today())
-    if not within(values["region_code"], actor.region_code or HOME_CITY):
-        raise ValidationError("培训场所应在本市范围内", fields={"region_code": "培训场所应在本市范围内"})
+    _check_venue(actor, values["region_code"])
     order_ids = values.pop("job_order_ids")
     with transaction(session):
         provider = provider_for(session, actor, create=True)
@@ -427,9 +417,7 @@ def update_course(
     if course.status != "open":
         raise Conflict("课程已结业或已取消，不能修改")
     values = _validate_course(data, partial=True, current=course, today=today or date.today())
-    region = values.get("region_code")
-    if region and not actor.is_admin and not within(region, actor.region_code or HOME_CITY):
-        raise ValidationError("培训场所应在本市范围内", fields={"region_code": "培训场所应在本市范围内"})
+    _check_venue(actor, values.get("region_code"))
     if "capacity" in values:
         taken = _active_count(session, course.id)
         if values["capacity"] < taken:
@@ -456,10 +444,8 @@ def list_courses(
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
-    require_training_reader(actor)
-    stmt = select(Course)
-    if actor.role == "trainer":
-        stmt = stmt.join(TrainingProvider).where(TrainingProvider.user_id == (actor.user_id or -1))
+    policy.require(actor, "list", Course, message="仅限人社部门工作人员和培训机构")
+    stmt = policy.scoped(actor, select(Course), Course)
     if status:
         stmt = stmt.where(Course.status == status)
     if occupation:
@@ -578,14 +564,16 @@ def propose_enrolees(
     (or of every open order of the occupation) — people one certificate or skill short of qualifying."""
     today = today or date.today()
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
-    prefix = supply_prefix(actor) if actor.role == "trainer" else ""
+    check_manage(actor, course, "enrol")
+    prefix = supply_prefix(actor)
     taken = set(session.scalars(select(Enrolment.worker_id).where(Enrolment.course_id == course.id)))
     name = reference.occupation_name(course.occupation_code)
 
     def scoped(stmt: Any) -> Any:
-        stmt = stmt.where(Worker.verified.is_(True), Worker.status == "seeking")
-        return stmt.where(Worker.region_code.startswith(prefix)) if prefix else stmt
+        # only workers who may be proposed to this actor: a trainer, consenting workers of its region
+        return stmt.where(
+            Worker.verified.is_(True), Worker.status == "seeking", policy.filter_for(actor, Worker, "propose")
+        )
 
     picked: dict[int, tuple[str, str]] = {}
     signed = session.scalars(
@@ -633,12 +621,11 @@ def enrol(
     """Enrol workers (id → how they were proposed) on an open course within its capacity; a seeking worker is
     then "in training" until their result is recorded."""
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
+    check_manage(actor, course, "enrol")
     if course.status != "open":
         raise Conflict("课程已结业或已取消，不能报名")
     if not picks:
         raise ValidationError("请选择要报名的学员", fields={"worker_ids": "请至少选择一人"})
-    prefix = supply_prefix(actor) if actor.role == "trainer" else ""
     with transaction(session):
         # lock the course row (PostgreSQL) so that two clerks cannot both take the last seats
         session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
@@ -648,7 +635,7 @@ def enrol(
             for wid in picks
             if wid not in workers
             or not workers[wid].verified
-            or (prefix and not workers[wid].region_code.startswith(prefix))
+            or not policy.can(actor, "propose", workers[wid])
         ]
         if errors:
             raise ValidationError(
@@ -737,7 +724,7 @@ def record_attendance(
     were present."""
     today = today or date.today()
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
+    check_manage(actor, course, "attendance")
     try:
         when = parse_date(day, required=True)
     except FieldError as err:
@@ -855,7 +842,7 @@ def record_result(
     today = today or date.today()
     enrolment = get_enrolment(session, actor, enrolment_id)
     course = enrolment.course
-    check_manage(actor, course)
+    check_manage(actor, course, "result")
     c = Collector()
     if outcome not in RESULT_OUTCOMES:
         c.add("outcome", "请选择结业、未通过或退出")
@@ -922,7 +909,7 @@ def record_result(
 def finish_course(session: Session, actor: Actor, course_id: int) -> Course:
     """Close a course once every trainee has a result (结业); a subsidy may then be claimed."""
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
+    check_manage(actor, course, "finish")
     if course.status != "open":
         raise Conflict("课程已结业或已取消")
     waiting = (
@@ -944,7 +931,7 @@ def finish_course(session: Session, actor: Actor, course_id: int) -> Course:
 def cancel_course(session: Session, actor: Actor, course_id: int) -> Course:
     """Cancel a course nobody completed; its trainees are withdrawn and seeking again."""
     course = get_course(session, actor, course_id)
-    check_manage(actor, course)
+    check_manage(actor, course, "cancel")
     if course.status != "open":
         raise Conflict("课程已结业或已取消")
     if any(e.status == "completed" for e in course.enrolments):
@@ -1039,20 +1026,13 @@ SEX_LABELS = {"M": "男", "F": "女"}
 
 
 def _ledger_enrolments(session: Session, actor: Actor) -> list[Enrolment]:
+    policy.require(actor, "export", Enrolment, message="您无权导出培训台账")
     stmt = (
         select(Enrolment)
         .join(Course)
-        .join(Worker, Worker.id == Enrolment.worker_id)
+        .where(policy.filter_for(actor, Enrolment, "export"))
         .options(selectinload(Enrolment.course), selectinload(Enrolment.worker))
     )
-    if actor.role == "trainer":
-        stmt = stmt.join(TrainingProvider, TrainingProvider.id == Course.provider_id).where(
-            TrainingProvider.user_id == (actor.user_id or -1)
-        )
-    elif actor.role == "staff":
-        stmt = stmt.where(actor.worker_filter())
-    elif not actor.is_admin:
-        raise Forbidden("您无权导出培训台账")
     return list(session.scalars(stmt.order_by(Course.start_date, Course.id, Enrolment.id)))
 
 
@@ -1080,7 +1060,7 @@ def training_ledger(session: Session, actor: Actor, *, ip: str = "") -> bytes:
     out = []
     for n, e in enumerate(rows_in, start=1):
         course, worker = e.course, e.worker
-        see = actor.may_see_full_personal_data(worker)
+        see = policy.sees(actor, "id_number", worker)
         full += see
         job = next((p for p in placements.get(worker.id, []) if p.start_date >= course.start_date), None)
         out.append(
@@ -1100,7 +1080,9 @@ def training_ledger(session: Session, actor: Actor, *, ip: str = "") -> bytes:
                 worker.id_number if see else mask_id_number(worker.id_number),
                 worker.phone if see else mask_phone(worker.phone),
                 reference.region_name(worker.region_code, full=True),
-                ("是" if worker.poverty_registered else "否") if actor.is_staff else "",
+                ("是" if worker.poverty_registered else "否")
+                if policy.sees(actor, "poverty_registered", worker)
+                else "",
                 SOURCE_LABELS.get(e.source, e.source),
                 attendance.get(e.id, 0),
                 ENROLMENT_LABELS.get(e.status, e.status),
@@ -1138,11 +1120,13 @@ def needs_overview(
 ) -> NeedsOverview:
     needs = training_needs(session, actor, region_code=region_code, occupation=occupation, today=today)
     names: dict[int, str] = {}
-    if actor.is_staff:
+    if policy.can(actor, "list", Worker):  # trainers see counts, staff the names of the workers they cover
         ids = sorted({wid for n in needs for wid in n.near_miss})
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            stmt = select(Worker.id, Worker.name).where(Worker.id.in_(chunk), actor.worker_filter())
+            stmt = select(Worker.id, Worker.name).where(
+                Worker.id.in_(chunk), policy.filter_for(actor, Worker)
+            )
             for worker_id, name in session.execute(stmt):
                 names[worker_id] = name
     return NeedsOverview(needs, heat_map(needs), names)
@@ -1207,7 +1191,12 @@ def course_overview(
     today = today or date.today()
     course = get_course(session, actor, course_id)
     attended = attendance_counts(session, course)
-    rows = [TraineeRow(e, trainee_view(e.worker, today), attended.get(e.id, 0)) for e in course.enrolments]
+    # the institution sees its trainees; staff only the trainees whose home their region covers
+    rows = [
+        TraineeRow(e, trainee_view(e.worker, today), attended.get(e.id, 0))
+        for e in course.enrolments
+        if policy.can(actor, "read", e)
+    ]
     claim = session.scalar(select(SubsidyClaim).where(SubsidyClaim.course_id == course.id))
     return CourseOverview(
         course=course,

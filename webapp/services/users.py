@@ -377,6 +377,7 @@ def create_institution(
 
 
 def list_institutions(session: Session, actor: Actor) -> list[TrainingProvider]:
+    policy.require(actor, "read", TrainingProvider)
     stmt = policy.scoped(actor, select(TrainingProvider), TrainingProvider)
     return list(session.scalars(stmt.order_by(TrainingProvider.name)))
 

@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from matcher.types import MOBILITY_LEVELS, WORKER_STATUSES
+from webapp import policy
 from webapp.errors import Conflict, Forbidden, NotFound
 from webapp.models import EDUCATION_LEVELS, Worker
 from webapp.services import audit, reference, transaction
@@ -126,10 +127,9 @@ def create_worker(
     session: Session, actor: Actor, data: Mapping[str, Any], *, verified: bool = True
 ) -> Worker:
     """Register a worker; refuses a duplicate ID number and a home outside the staff member's region."""
-    actor.require_staff()
+    policy.require(actor, "create", Worker)
     values = _validate(data, partial=False)
-    if not actor.sees_region(values["region_code"]):
-        raise Forbidden("该地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    policy.require(actor, "create", Worker(region_code=values["region_code"]), fields=policy.OUT_OF_REGION)
     with transaction(session):
         if session.scalar(select(Worker.id).where(Worker.id_number == values["id_number"])) is not None:
             raise Conflict("该身份证号码已登记", fields={"id_number": "该身份证号码已登记，请勿重复登记"})
@@ -143,8 +143,11 @@ def create_worker(
 def update_worker(session: Session, actor: Actor, worker_id: int, data: Mapping[str, Any]) -> Worker:
     worker = get_worker(session, actor, worker_id)
     values = _validate(data, partial=True)
-    if "region_code" in values and not actor.sees_region(values["region_code"]):
-        raise Forbidden("该地区不在您的管辖范围内", fields={"region_code": "不在您的管辖范围内"})
+    policy.require(actor, "update", worker)
+    if "region_code" in values:  # moving a worker: the new home must be within the region too
+        policy.require(
+            actor, "update", Worker(region_code=values["region_code"]), fields=policy.OUT_OF_REGION
+        )
     with transaction(session):
         if "id_number" in values and values["id_number"] != worker.id_number:
             clash = session.scalar(select(Worker.id).where(Worker.id_number == values["id_number"]))
@@ -157,7 +160,7 @@ def update_worker(session: Session, actor: Actor, worker_id: int, data: Mapping[
 
 
 def get_worker(session: Session, actor: Actor, worker_id: int) -> Worker:
-    return actor.check_worker(session.get(Worker, worker_id))
+    return policy.require(actor, "read", session.get(Worker, worker_id))
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,8 @@ def list_workers(
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
-    if actor.role not in ("admin", "staff"):
-        raise Forbidden("仅限人社部门工作人员查看求职人员")
-    stmt = actor.scope_workers(select(Worker))
+    policy.require(actor, "list", Worker, message="仅限人社部门工作人员查看求职人员")
+    stmt = policy.scoped(actor, select(Worker), Worker)
     if region_code:
         stmt = stmt.where(Worker.region_code.startswith(region_prefix(region_code)))
     if status:
@@ -222,8 +224,9 @@ def reveal(session: Session, actor: Actor, worker_id: int, *, field: str, ip: st
     worker = get_worker(session, actor, worker_id)
     if field not in ("id_number", "phone"):
         raise NotFound()
-    if not actor.may_see_full_personal_data(worker):
+    if not policy.sees(actor, field, worker):
         raise Forbidden("您无权查看完整个人信息")
+    policy.require(actor, "reveal", worker)
     with transaction(session):
         audit.record(session, actor, "reveal", "worker", worker.id, ip=ip, field=field)
     return str(getattr(worker, field))
@@ -255,8 +258,8 @@ def worker_to_dict(worker: Worker, actor: Actor, *, today: date | None = None) -
         "consent_to_share": worker.consent_to_share,
         "verified": worker.verified,
     }
-    if actor.is_staff:
-        out["poverty_registered"] = worker.poverty_registered
-        out["disability"] = worker.disability
-        out["hard_to_employ"] = worker.hard_to_employ or None
+    for name in ("poverty_registered", "disability", "hard_to_employ"):
+        if policy.sees(actor, name, worker):
+            value = getattr(worker, name)
+            out[name] = (value or None) if name == "hard_to_employ" else value
     return out

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from webapp import policy
 from webapp.extensions import db
 from webapp.forms import ui_context
 from webapp.services import reference, stats
@@ -85,7 +86,7 @@ def index() -> str:
     board = stats.dashboard(db.session, actor, **values)
     if errors:
         errors = {k: _(v) for k, v in errors.items()}
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return render_template(
         "stats/index.html",
         board=board,
@@ -102,4 +103,6 @@ def index() -> str:
 def _parent(actor: Actor, code: str) -> str | None:
     """The region one level up, when the viewer may see it (a link back from a drill-down)."""
     parent = stats.parent_of(code)
-    return parent if parent and actor.sees_region(parent) else None
+    return (
+        parent if parent and policy.can(actor, "read", policy.Subject("stats", region_code=parent)) else None
+    )

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.downloads import xlsx_response
 from webapp.errors import DomainError
 from webapp.extensions import db
@@ -157,7 +158,7 @@ def pay(claim_id: int) -> Response:
 @login_required
 def budget() -> tuple[str, int] | Response:
     actor = _actor()
-    actor.require_staff()
+    policy.require(actor, "list", "budget_line")
     form = BudgetLineForm(data={"year": str(date.today().year), "region_code": actor.region_code or ""})
     status = 200
     if form.validate_on_submit():
@@ -171,7 +172,7 @@ def budget() -> tuple[str, int] | Response:
     elif form.is_submitted():
         status = csrf_failed(form)
     lines = subsidies.list_budget_lines(db.session, actor)
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return render_template("subsidies/budget.html", lines=lines, form=form, regions=regions), status
 
 

@@ -13,8 +13,9 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.downloads import xlsx_response
-from webapp.errors import DomainError, Forbidden
+from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.forms import (
     csrf_failed,
@@ -91,6 +92,7 @@ def _occupation_arg() -> str:
 @bp.route("/")
 @login_required
 def index() -> Response:
+    policy.require(_actor(), "read", "training_need")
     return redirect(url_for(".needs"))
 
 
@@ -147,9 +149,7 @@ def _course_form_context(form: CourseForm, occupation_code: str | None, keep: li
     actor = _actor()
     return {
         "occupations": reference.occupation_options(),
-        "regions": reference.region_options(
-            None if actor.is_admin else (actor.region_code or training.HOME_CITY)
-        ),
+        "regions": reference.region_options(policy.jurisdiction(actor, default=training.HOME_CITY)),
         "certificates": training.certificate_options(occupation_code) if occupation_code else [],
     }
 
@@ -158,8 +158,7 @@ def _course_form_context(form: CourseForm, occupation_code: str | None, keep: li
 @login_required
 def create_course() -> tuple[str, int] | Response:
     actor = _actor()
-    if actor.role != "trainer":
-        raise Forbidden("只有培训机构可以开班")
+    policy.require(actor, "create", "course")
     form = CourseForm()
     if not form.is_submitted():
         code = _occupation_arg()

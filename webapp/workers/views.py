@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp import policy
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
@@ -34,7 +35,7 @@ def _actor() -> Actor:
 
 
 def _pick_lists(actor: Actor) -> dict[str, Any]:
-    regions = reference.region_options(None if actor.is_admin else actor.region_code)
+    regions = reference.region_options(policy.jurisdiction(actor))
     return {"regions": regions, "occupations": reference.occupation_options()}
 
 
@@ -102,7 +103,7 @@ def reveal(worker_id: int) -> Response:
 @login_required
 def create() -> tuple[str, int] | Response:
     actor = _actor()
-    actor.require_staff()
+    policy.require(actor, "create", Worker)
     form = WorkerForm()
     status = 200
     if form.validate_on_submit():

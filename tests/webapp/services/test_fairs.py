@@ -101,7 +101,7 @@ def test_join_request_approval_and_booths(db_session: Session) -> None:
     fairs.add_job_orders(
         db_session, CITY, fair.id, {"job_order_ids": [make_job_order(db_session, employer_id=first.id).id]}
     )
-    first_part = next(p for p in fairs.participants(db_session, fair.id) if p.employer_id == first.id)
+    first_part = next(p for p in fairs.participants(db_session, CITY, fair.id) if p.employer_id == first.id)
     fairs.assign_booth(db_session, CITY, first_part.id, "A01")
     with pytest.raises(Conflict):
         fairs.decide_request(db_session, CITY, part.id, approve=True, booth="A01")

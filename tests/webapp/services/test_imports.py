@@ -455,3 +455,26 @@ def test_importing_any_valid_roster_again_changes_nothing(
     finally:
         db_session.execute(delete(Worker))
         db_session.commit()
+
+
+def test_county_staff_import_no_employers_or_orders_of_another_county(
+    db_session: Session, tmp_path: Path
+) -> None:
+    """Issue 12, item 5: the import keeps write scope equal to read scope, as the forms and the API do."""
+    nanle = make_employer(db_session, name="南乐导入测试公司", region_code="410923")
+    actor = staff(db_session, QINGFENG)
+    header = ["企业名称", "统一社会信用代码", "所在地"]
+    rows = [["南乐新登记公司", make_uscc(), "410923"], ["改名南乐公司", nanle.uscc, QINGFENG]]
+    result = _import(
+        db_session, write_xlsx(tmp_path / "e.xlsx", rows, header=header), "employers", actor=actor
+    )
+    assert {e.row for e in result.errors} == {2, 3}
+    assert count(db_session, Employer) == 1
+    expires = (date.today() + timedelta(days=30)).isoformat()
+    header = ["企业统一社会信用代码", "岗位名称", "工种", "招聘人数", "工作地点", "就业渠道", "截止日期"]
+    rows = [[nanle.uscc, "越权焊工", "电焊工", 5, "320500", "省外务工", expires]]
+    result = _import(
+        db_session, write_xlsx(tmp_path / "o.xlsx", rows, header=header), "job-orders", actor=actor
+    )
+    assert [e.row for e in result.errors] == [2] and "管辖范围" in result.errors[0].message
+    assert count(db_session, JobOrder) == 0

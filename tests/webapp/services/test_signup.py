@@ -202,13 +202,29 @@ def test_signing_up_for_what_is_not_on_the_board_is_refused(db_session: Session)
 def test_a_course_sign_up_adds_the_training_wish_and_is_proposed_first(db_session: Session) -> None:
     trainer = trainer_user(db_session)
     course = open_course(db_session, trainer)
-    request = submit(db_session, course_id=str(course.id), desired_training="")
+    request = submit(db_session, course_id=str(course.id), desired_training="", consent_to_share="y")
     assert request.worker.desired_training == ["焊工"] and request.course_id == course.id
+    assert request.worker.consent_to_share is True
     signup.confirm(db_session, actor(staff_user(db_session)), request.id)
     from webapp.services import training
 
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
     assert [(p.trainee.worker_id, p.source) for p in proposals] == [(request.worker_id, "signup")]
+
+
+def test_a_sign_up_without_consent_is_never_proposed_to_a_trainer(db_session: Session) -> None:
+    """Issue 12, item 9: trainee proposals (a trainer-facing list) show only workers who consented to share."""
+    trainer = trainer_user(db_session)
+    course = open_course(db_session, trainer)
+    request = submit(db_session, course_id=str(course.id), desired_training="")
+    assert request.worker.consent_to_share is False
+    signup.confirm(db_session, actor(staff_user(db_session)), request.id)
+    from webapp.services import training
+
+    _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
+    assert proposals == []
+    with pytest.raises(ValidationError):
+        training.enrol(db_session, actor(trainer), course.id, {request.worker_id: "signup"})
 
 
 def test_floods_are_refused_with_429_counted_in_the_database(db_session: Session) -> None:
