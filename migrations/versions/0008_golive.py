@@ -30,13 +30,17 @@ def upgrade():
         batch_op.add_column(sa.Column("contact_name", sa.String(length=64), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("contact_phone", sa.String(length=20), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("occupations", sa.JSON(), nullable=False, server_default="[]"))
-        batch_op.create_unique_constraint(batch_op.f("uq_training_provider_uscc"), ["uscc"])
-    with op.batch_alter_table("job_order", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("review_note", sa.String(length=255), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("reviewed_by", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("reviewed_at", sa.DateTime(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_job_order_reviewed_by_user_account"), "user_account", ["reviewed_by"], ["id"]
+    # A unique index, not a constraint: on SQLite a new constraint rebuilds the table, and dropping the old
+    # table under enabled foreign keys fails (or cascades) for the courses that reference it.
+    op.create_index("uq_training_provider_uscc", "training_provider", ["uscc"], unique=True)
+    # Plain ADD COLUMNs: rebuilding job_order on SQLite would drop a table that matches, placements and fairs
+    # reference. The reviewer's foreign key is added where ALTER TABLE can add one (PostgreSQL).
+    op.add_column("job_order", sa.Column("review_note", sa.String(length=255), nullable=False, server_default=""))
+    op.add_column("job_order", sa.Column("reviewed_by", sa.Integer(), nullable=True))
+    op.add_column("job_order", sa.Column("reviewed_at", sa.DateTime(), nullable=True))
+    if op.get_bind().dialect.name != "sqlite":
+        op.create_foreign_key(
+            "fk_job_order_reviewed_by_user_account", "job_order", "user_account", ["reviewed_by"], ["id"]
         )
     op.create_table(
         "employer_application",
@@ -84,12 +88,13 @@ def upgrade():
 
 def downgrade():
     op.drop_table("employer_application")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_job_order_reviewed_by_user_account", "job_order", type_="foreignkey")
     with op.batch_alter_table("job_order", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_job_order_reviewed_by_user_account"), type_="foreignkey")
         for column in ("reviewed_at", "reviewed_by", "review_note"):
             batch_op.drop_column(column)
+    op.drop_index("uq_training_provider_uscc", table_name="training_provider")
     with op.batch_alter_table("training_provider", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_training_provider_uscc"), type_="unique")
         for column in ("occupations", "contact_phone", "contact_name", "licence_number", "uscc"):
             batch_op.drop_column(column)
     with op.batch_alter_table("employer", schema=None) as batch_op:

@@ -122,7 +122,7 @@ def _detail(
         q=filters["q"] or None,
         region_code=filters["region_code"] or None,
         status=filters["status"] or None,
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        page=page_number(),
         per_page=POSTS_PER_PAGE,
     )
     return (

@@ -11,7 +11,7 @@ from webapp import policy
 from webapp.account.forms import ActionForm
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
 from webapp.models import Employer
 from webapp.onboarding import bp
 from webapp.onboarding.forms import OwnEmployerForm, RegistrationForm, ReturnForm, StatusForm
@@ -66,7 +66,7 @@ def registration_status() -> tuple[str, int]:
 @login_required
 def applications() -> str:
     status = request.args.get("status", "pending")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     result = onboarding.list_applications(db.session, _actor(), status=status, page=page)
     return render_template("onboarding/applications.html", page=result, status=status)
 

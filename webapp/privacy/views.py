@@ -14,6 +14,7 @@ from webapp.account.forms import ActionForm
 from webapp.downloads import xlsx_response
 from webapp.errors import ValidationError
 from webapp.extensions import db
+from webapp.forms import page_number
 from webapp.privacy import bp
 from webapp.privacy.forms import ErasureRequestForm, PurgeRequestForm
 from webapp.security import client_ip
@@ -24,10 +25,6 @@ from webapp.services.validation import FieldError, parse_date, parse_int
 
 def _actor() -> Actor:
     return Actor.of(current_user)
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.route("/audit")
@@ -41,7 +38,7 @@ def audit() -> tuple[str, int]:
         return render_template(
             "privacy/audit.html", page=None, flt=None, actions=actions, errors=err.fields
         ), 422
-    page = audit_log.search(db.session, actor, flt, page=min(_page_number(), 1_000_000))
+    page = audit_log.search(db.session, actor, flt, page=min(page_number(), 1_000_000))
     return render_template("privacy/audit.html", page=page, flt=flt, actions=actions, errors={}), 200
 
 

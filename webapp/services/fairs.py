@@ -540,7 +540,7 @@ def assign_booths(
         audit.record(
             session, actor, "update", "fair_booths", fair.id, booths={str(p): wanted[p] for p in changed}
         )
-    return participants(session, fair.id)
+    return participants(session, actor, fair.id)
 
 
 # --- invitation lists per village -------------------------------------------------------------------------

@@ -81,7 +81,9 @@ def city(db_session: Session, world: World) -> World:
     )
     fairs.add_job_orders(db_session, admin, fair.id, {"job_order_ids": [o.id for o in world.orders.values()]})
     shortlists.build_shortlists(db_session, admin, fair.id)
-    fairs.check_in(db_session, admin, fair.id, qingfeng.id, method="phone", today=fair.date)  # on the fair's day
+    fairs.check_in(
+        db_session, admin, fair.id, qingfeng.id, method="phone", today=fair.date
+    )  # on the fair's day
     fairs.record_outcome(
         db_session, admin, fair.id, world.orders["a"].id, qingfeng.id, "interviewed", today=fair.date
     )

@@ -84,7 +84,7 @@ def test_all_booths_in_one_form_with_one_employer_per_booth(db_session: Session,
         for _ in range(2)
     ]
     fairs.add_job_orders(db_session, CITY, fair.id, {"job_order_ids": [o.id for o in others]})
-    parts = [p for p in fairs.participants(db_session, fair.id) if p.status == "approved"]
+    parts = [p for p in fairs.participants(db_session, CITY, fair.id) if p.status == "approved"]
     assert len(parts) == 3
     plan = {str(p.id): f"A{i}" for i, p in enumerate(parts, start=1)}
     listed = fairs.assign_booths(db_session, CITY, fair.id, plan)
