@@ -228,7 +228,7 @@ class Taxonomy:
                 raise ValueError(f"duplicate certificate id {cert.id!r}")
             self._certificates[cert.id] = cert
             term = CERT + cert.id
-            self._display[term] = cert.name
+            self._display[term] = cert.aliases[0] if cert.aliases else cert.name  # the name people know
             self._add_exact(cert.name, term, "exact")
             for text in (*cert.card_names, *cert.aliases):
                 self._add_exact(text, term, "synonym")
@@ -600,11 +600,15 @@ class Taxonomy:
         return Resolution(winners[0], "pinyin", top, best[winners[0]][1])
 
     def _short_form(self, norm: str, choices: tuple[list[str], list[str]]) -> Resolution | None:
-        """A name containing ``norm`` (or ``norm`` = verb + name), when all such names are of one term."""
+        """A name containing ``norm`` (or ``norm`` = verb + name), when all such names are of one term — or all
+        names beginning with ``norm`` are."""
         names, terms = choices
         if len(norm) < 2 or not names:
             return None
-        hits = {terms[i] for i in self._containing(names, norm) if norm in names[i]}
+        around = [i for i in self._containing(names, norm) if norm in names[i]]
+        # a name that begins with the text (缝纫 → 缝纫工) speaks for it before one that merely contains it
+        starting = {terms[i] for i in around if names[i].startswith(norm)}
+        hits = starting if len(starting) == 1 else {terms[i] for i in around}
         for verb in _VERBS:
             if norm.startswith(verb) and len(norm) - len(verb) >= 2:
                 rest = norm[len(verb) :]
@@ -706,8 +710,8 @@ class Taxonomy:
         return self._owners.get(term, ())
 
     def display(self, term: str) -> str:
-        """A short human name for a term: the occupation's Chinese name, the certificate or keyword as written in
-        the taxonomy, or the literal text.
+        """A short human name for a term: the occupation's Chinese name, a catalogue certificate's first alias
+        (else its official name), a certificate or keyword as written in the taxonomy, or the literal text.
 
         Example:
             >>> Taxonomy.from_records([{"code": "X1", "name_zh": "焊工"}]).display("o:X1")

@@ -15,7 +15,7 @@ from webapp.forms import COMPONENT_LABELS, csrf_failed, form_values, show_errors
 from webapp.job_orders import bp
 from webapp.job_orders.forms import JobOrderForm
 from webapp.models import JobOrder
-from webapp.services import employers, job_orders, matching, reference
+from webapp.services import employers, job_orders, matching, reference, vocabulary
 from webapp.services.job_orders import JOB_ORDER_FIELDS
 from webapp.services.scope import Actor
 
@@ -132,11 +132,20 @@ def matches(order_id: int) -> str:
     actor = _actor()
     limit = min(max(request.args.get("limit", MATCH_LIMIT, type=int) or MATCH_LIMIT, 1), _limit_max())
     order, candidates = matching.candidates_for_order(db.session, actor, order_id, limit=limit)
+    near = matching.near_misses_for_order(db.session, actor, order_id, limit=limit)
     shown = {name for c in candidates for name in c.breakdown}
     components = [name for name in COMPONENT_LABELS if name in shown]
     return render_template(
-        "job_orders/matches.html", order=order, candidates=candidates, components=components
+        "job_orders/matches.html", order=order, candidates=candidates, components=components, near_misses=near
     )
+
+
+@bp.route("/unclassified")
+@login_required
+def unclassified() -> str:
+    """Staff: occupations typed outside the catalogue, with counts and the nearest entries."""
+    terms = vocabulary.unclassified_terms(db.session, _actor())
+    return render_template("job_orders/unclassified.html", terms=terms)
 
 
 def _limit_max() -> int:

@@ -132,6 +132,39 @@ def candidate_view(ranked: RankedWorker, actor: Actor, today: date) -> Candidate
     )
 
 
+@dataclass(frozen=True)
+class NearMissCandidate:
+    """A worker who fits an order but lacks a licence it requires (差证): shown like a candidate, with the
+    missing certificates' names — the people a course could qualify."""
+
+    candidate: Candidate
+    missing: tuple[str, ...]
+
+
+def near_misses_for_order(
+    session: Session, actor: Actor, order_id: int, *, limit: int = 20, today: date | None = None
+) -> list[NearMissCandidate]:
+    """Workers the law keeps off the ranking of an order for want of a licence, best first, as the actor may
+    see them (same scope and masking as :func:`candidates_for_order`)."""
+    today = today or date.today()
+    order = get_job_order(session, actor, order_id)
+    found = matcher.near_misses(_index_for(session, actor, today), job_order_profile(order), k=limit)
+    ids = [n.match.worker_id for n in found]
+    workers = {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_(ids)))}
+    display = reference.taxonomy().display
+    return [
+        NearMissCandidate(
+            candidate_view(RankedWorker(n.match, workers[n.match.worker_id]), actor, today),
+            tuple(display(t) for t in n.missing),
+        )
+        for n in found
+    ]
+
+
+def near_miss_to_dict(n: NearMissCandidate) -> dict[str, Any]:
+    return {**candidate_to_dict(n.candidate), "missing_certificates": list(n.missing)}
+
+
 def candidates_for_order(
     session: Session, actor: Actor, order_id: int, *, limit: int = 50, today: date | None = None
 ) -> tuple[JobOrder, list[Candidate]]:
