@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -218,6 +218,9 @@ class WorkerIndex:
     post_wish: Mapping[str, tuple[Rows, Rows, Floats]]
     post_years: Mapping[str, tuple[Rows, Rows]]  # occupation term → rows with years > 0, and the years
     post_noted: Mapping[str, Rows]  # experience term → rows that typed it with a typo (see WorkerTerms.via)
+    #: Memos of the ranking (reasons by evidence), kept across calls and shared by the versions of an index:
+    #: they depend on the taxonomy only, never on the rows.
+    memos: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         """Number of live workers."""

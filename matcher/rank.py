@@ -76,6 +76,8 @@ Ints = npt.NDArray[np.int64]
 
 _NATIONAL = len(MOBILITY_LEVELS) - 1
 _DEPTHS = len(TREE_LEVELS)
+#: Reasons kept in an index's memo before it starts afresh (each is a short tuple of shared strings).
+_MEMO_LIMIT = 200_000
 #: Largest ``orders × candidates`` block computed at once (keeps temporaries small and in cache).
 _BLOCK = 1 << 17
 
@@ -808,7 +810,9 @@ def _ranked(
         result[order.id] = []
     if k == 0:
         return result
-    memo = Memo(index.ctx.taxonomy)
+    memo = index.memos.get("reasons")
+    if not isinstance(memo, Memo) or len(memo) > _MEMO_LIMIT:
+        memo = index.memos["reasons"] = Memo(index.ctx.taxonomy)
     with _collector_paused():
         _rank_blocks(index, order_list, k, floor, memo, result, certified=certified)
     return result
