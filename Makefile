@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 export CHROMIUM
 
-.PHONY: venv browser run setup test lint bench bench-province bench-load clean translations
+.PHONY: venv browser run setup test lint bench bench-province bench-load clean translations quality
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench: venv
 # orders, loopback only, fixed offered rates: figures in benchmarks/load/results.json, discussed in REPORT.md.
 bench-load: venv
 	$(BIN)/python benchmarks/load/run_load.py
+
+# Ranking quality on the labelled evaluation set (44 orders × 250 workers, every pair graded 0–3): NDCG@10,
+# precision@10, recall@10 of grade 3 and ineligible workers in any top 10, per category, against a rapidfuzz
+# token_set_ratio baseline; written to benchmarks/results/latest.json under "quality".
+quality: venv
+	$(BIN)/python benchmarks/quality/run_quality.py
 
 bench-province: venv
 	$(BIN)/python benchmarks/bench_rank.py --province

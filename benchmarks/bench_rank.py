@@ -70,7 +70,7 @@ PARTNERS = ("32", "31", "44", "11", "12", "13", "33", "37")  # 江苏 上海 广
 NOISE = ("能吃苦", "有经验", "会开车", "肯学", "身体好", "服从安排", "手巧")
 MOBILITY_WEIGHTS = (0.10, 0.15, 0.30, 0.15, 0.10, 0.20)
 STATUS_WEIGHTS = {"seeking": 0.85, "in_training": 0.05, "employed": 0.08, "unavailable": 0.02}
-TARGETS = {"batch_s": 2.0, "single_order_ms": 5.0, "peak_mib": 2048.0, "speedup": 50.0}
+TARGETS = {"batch_s": 1.2, "single_order_ms": 1.0, "peak_mib": 2048.0, "speedup": 50.0}
 
 
 def _variant(rng: random.Random, text: str) -> str:
@@ -92,12 +92,14 @@ class City:
         self.occupations = config.load_occupations()
         self.regions = config.load_regions()
         self.ctx = MatchContext(
-            Taxonomy.from_records(self.occupations),
+            Taxonomy.from_records(self.occupations, certificates=config.load_certificates()),
             RegionTree.from_records(self.regions),
             ScoringConfig.from_dict(config.load_scoring()),
             TODAY,
         )
         self.rng = random.Random(seed)
+        # experience years come from their own stream so the rest of the city is the same as before they existed
+        self.years_rng = random.Random(seed + 2)
         ranks = np.arange(1, len(self.occupations) + 1, dtype=np.float64)
         order = list(range(len(self.occupations)))
         random.Random(seed + 1).shuffle(order)
@@ -153,6 +155,9 @@ class City:
             expected_wage=None if rng.random() < 0.1 else rng.randrange(2500, 9001, 100),
             poverty_registered=rng.random() < 0.3,
             disability=rng.random() < 0.03,
+            experience_years=((main["name_zh"], self.years_rng.randint(1, 20)),)
+            if self.years_rng.random() < 0.5
+            else (),
         )
 
     def order(self, order_id: int) -> JobOrderProfile:

@@ -33,7 +33,8 @@ import functools
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ __all__ = [
     "REGION_LEVELS",
     "SCORE_COMPONENTS",
     "DISTANCE_LEVELS",
+    "CERTIFICATE_SCHEMES",
+    "load_certificates",
     "load_occupations",
     "load_regions",
     "load_scoring",
@@ -52,6 +55,7 @@ __all__ = [
     "load_followup_settings",
     "load_statistics_settings",
     "load_subsidies",
+    "parse_certificates",
     "parse_occupations",
     "parse_regions",
     "parse_scoring",
@@ -113,6 +117,8 @@ _OCCUPATION_FIELDS = (
     "certificates",
     "public_welfare",
 )
+#: Fields an occupation may leave out.
+_OCCUPATION_OPTIONAL = ("related", "code_2022")
 _OCCUPATION_CODE = re.compile(r"\d-\d{2}-\d{2}-\d{2}|ISCO-\d{4}(-\d{2})?")
 _REGION_HEADER = ["code", "parent_code", "level", "name_zh", "name_en"]
 _REGION_CODE_LENGTH = {"province": 6, "city": 6, "county": 6, "township": 9, "village": 12}
@@ -218,8 +224,13 @@ def parse_occupations(path: str | Path) -> list[dict[str, Any]]:
     for number, entry in enumerate(_array_of_tables(path, data, "occupation"), start=1):
         label = entry.get("name_zh") or entry.get("code") or "?"
         where = f"occupation #{number} ({label})"
-        _check_keys(path, where, entry, _OCCUPATION_FIELDS)
+        _check_keys(
+            path, where, {k: v for k, v in entry.items() if k not in _OCCUPATION_OPTIONAL}, _OCCUPATION_FIELDS
+        )
         code = _text(path, where, entry, "code")
+        code_2022 = _text(path, where, entry, "code_2022") if "code_2022" in entry else None
+        if code_2022 is not None and not _OCCUPATION_CODE.fullmatch(code_2022):
+            raise _fail(path, where, f"code_2022 {code_2022!r} is not like '4-03-02-01'")
         if not _OCCUPATION_CODE.fullmatch(code):
             raise _fail(path, where, f"code {code!r} is neither like '4-03-02-01' nor like 'ISCO-9112-01'")
         category = _text(path, where, entry, "category")
@@ -242,10 +253,147 @@ def parse_occupations(path: str | Path) -> list[dict[str, Any]]:
                 "skills": _text_list(path, where, entry, "skills"),
                 "certificates": _text_list(path, where, entry, "certificates"),
                 "public_welfare": public_welfare,
+                "code_2022": code_2022,
+                "related": _related(path, where, entry.get("related", [])),
             }
         )
     _check_occupation_uniqueness(path, occupations)
+    _check_related(path, occupations)
     return occupations
+
+
+def _related(path: Path, where: str, value: Any) -> list[dict[str, Any]]:
+    """``related = [{ name = "保育员", similarity = 0.8 }, …]``: names and similarities in (0, 1]."""
+    if not isinstance(value, list):
+        raise _fail(path, where, f"related must be a list of {{ name, similarity }} tables, got {value!r}")
+    out: list[dict[str, Any]] = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise _fail(path, where, f"related must hold {{ name, similarity }} tables, got {item!r}")
+        _check_keys(path, f"{where} related", item, ("name", "similarity"))
+        name = _text(path, f"{where} related", item, "name")
+        similarity = _number(path, f"{where} related {name}", "similarity", item["similarity"])
+        if not 0 < similarity <= 1:
+            raise _fail(path, f"{where} related {name}", f"similarity must be in (0, 1], got {similarity!r}")
+        out.append({"name": name, "similarity": float(similarity)})
+    return out
+
+
+def _check_related(path: Path, occupations: list[dict[str, Any]]) -> None:
+    names = {occ["name_zh"] for occ in occupations}
+    for number, occ in enumerate(occupations, start=1):
+        where = f"occupation #{number} ({occ['name_zh']})"
+        seen: set[str] = set()
+        for rel in occ["related"]:
+            if rel["name"] not in names:
+                raise _fail(path, f"{where} related", f"unknown occupation {rel['name']!r} (use a name_zh)")
+            if rel["name"] == occ["name_zh"]:
+                raise _fail(path, f"{where} related", "an occupation cannot be related to itself")
+            if rel["name"] in seen:
+                raise _fail(path, f"{where} related", f"{rel['name']!r} is listed twice")
+            seen.add(rel["name"])
+
+
+# -------------------------------------------------------------------------------------------- certificates
+
+#: Issuing schemes of the certificate catalogue (see ``certificates.toml``).
+CERTIFICATE_SCHEMES: tuple[str, ...] = (
+    "special_operations",
+    "construction",
+    "special_equipment",
+    "driving",
+    "health",
+    "security",
+    "skill",
+)
+_CERTIFICATE_FIELDS = ("id", "name", "scheme", "code", "card_names", "aliases", "covers", "required_for")
+_CERTIFICATE_CODE = re.compile(r"[A-Z][0-9]?")
+
+
+def _fold(text: str) -> str:
+    """Width, case, spaces and punctuation folded (the engine also folds traditional characters)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+
+
+def parse_certificates(path: str | Path, occupation_names: Iterable[str]) -> list[dict[str, Any]]:
+    """Read and check the certificate catalogue; return one dict per certificate, in file order, with the keys of
+    ``certificates.toml`` (lists of str for the list fields). ``occupation_names`` are the known occupations
+    (``name_zh``) that ``required_for`` may name.
+
+    Checked: ids are unique keys; the scheme is known; a code is like ``N1``/``B2``/``T`` and unique within its
+    scheme; names, card names and aliases are unique across the file (after folding width, case and
+    punctuation); ``covers`` names other known ids; ``required_for`` names known occupations and is
+    empty for ``skill`` certificates.
+
+    Example:
+        >>> certs = parse_certificates(DATA_DIR / "certificates.toml", [o["name_zh"] for o in load_occupations()])
+        >>> a2 = next(c for c in certs if c["code"] == "A2")
+        >>> "drive_b2" in a2["covers"]
+        True
+    """
+    path = Path(path)
+    known = set(occupation_names)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("certificate",))
+    out: list[dict[str, Any]] = []
+    ids: dict[str, int] = {}
+    names: dict[str, str] = {}
+    codes: dict[tuple[str, str], str] = {}
+    for number, entry in enumerate(_array_of_tables(path, data, "certificate"), start=1):
+        where = f"certificate #{number} ({entry.get('id') or entry.get('name') or '?'})"
+        _check_keys(path, where, entry, _CERTIFICATE_FIELDS)
+        cid = _text(path, where, entry, "id")
+        if not _KEY.fullmatch(cid):
+            raise _fail(path, where, f"id {cid!r} must be lower-case letters, digits and '_'")
+        if cid in ids:
+            raise _fail(path, where, f"duplicate id {cid!r}, already certificate #{ids[cid]}")
+        ids[cid] = number
+        scheme = _text(path, where, entry, "scheme")
+        if scheme not in CERTIFICATE_SCHEMES:
+            raise _fail(path, where, f"unknown scheme {scheme!r} (allowed: {', '.join(CERTIFICATE_SCHEMES)})")
+        code = entry["code"]
+        if not isinstance(code, str) or (code and not _CERTIFICATE_CODE.fullmatch(code)):
+            raise _fail(path, where, f"code must be '' or like 'N1', 'B2', 'T', got {code!r}")
+        if code:
+            if (scheme, code) in codes:
+                raise _fail(
+                    path, where, f"code {code!r} of scheme {scheme} is already {codes[(scheme, code)]}"
+                )
+            codes[(scheme, code)] = cid
+        record = {
+            "id": cid,
+            "name": _text(path, where, entry, "name"),
+            "scheme": scheme,
+            "code": code,
+            "card_names": _text_list(path, where, entry, "card_names"),
+            "aliases": _text_list(path, where, entry, "aliases"),
+            "covers": _text_list(path, where, entry, "covers"),
+            "required_for": _text_list(path, where, entry, "required_for"),
+        }
+        for text in (record["name"], *record["card_names"], *record["aliases"]):
+            key = _fold(text)
+            if not key:
+                raise _fail(path, where, f"name {text!r} has nothing left after folding punctuation")
+            if key in names:
+                raise _fail(path, where, f"name clash: {text!r} is also a name of {names[key]}")
+            names[key] = cid
+        for occupation in record["required_for"]:
+            if occupation not in known:
+                raise _fail(
+                    path, f"{where} required_for", f"unknown occupation {occupation!r} (use a name_zh)"
+                )
+        if scheme == "skill" and record["required_for"]:
+            raise _fail(path, f"{where} required_for", "a skill certificate is never legally required")
+        out.append(record)
+    for number, record in enumerate(out, start=1):
+        where = f"certificate #{number} ({record['id']})"
+        for covered in record["covers"]:
+            if covered not in ids:
+                raise _fail(path, f"{where} covers", f"unknown certificate id {covered!r}")
+            if covered == record["id"]:
+                raise _fail(path, f"{where} covers", "a certificate cannot cover itself")
+    return out
 
 
 def _check_occupation_uniqueness(path: Path, occupations: list[dict[str, Any]]) -> None:
@@ -679,6 +827,12 @@ def parse_approval_settings(path: str | Path) -> dict[str, Any]:
 def load_occupations() -> list[dict[str, Any]]:
     """The shipped occupation taxonomy (``occupations.toml``); see :func:`parse_occupations`."""
     return parse_occupations(DATA_DIR / "occupations.toml")
+
+
+@functools.cache
+def load_certificates() -> list[dict[str, Any]]:
+    """The shipped certificate catalogue (``certificates.toml``); see :func:`parse_certificates`."""
+    return parse_certificates(DATA_DIR / "certificates.toml", [o["name_zh"] for o in load_occupations()])
 
 
 @functools.cache

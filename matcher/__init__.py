@@ -28,17 +28,20 @@ from matcher.gaps import TrainingGap, training_gaps
 from matcher.index import OrderIndex, WorkerIndex, build_order_index, build_worker_index
 from matcher.normalize import normalize_text
 from matcher.profile import OrderTerms, WorkerTerms, age_on, resolve_order, resolve_worker
-from matcher.rank import rank, rank_batch, recommend
+from matcher.rank import near_misses, near_misses_batch, rank, rank_batch, recommend
 from matcher.regions import TREE_LEVELS, Region, RegionTree, canonical_code
 from matcher.score import (
+    NearMiss,
     check_constraints,
+    is_certified,
     is_relevant,
+    reference_near_misses,
     reference_rank,
     reference_recommend,
     score_pair,
 )
 from matcher.settings import COMPONENTS, DEFAULT_SCORING, MatchContext, ScoringConfig
-from matcher.taxonomy import Occupation, Taxonomy
+from matcher.taxonomy import Certificate, Occupation, Resolution, Taxonomy
 from matcher.types import MOBILITY_LEVELS, WORKER_STATUSES, JobOrderProfile, Match, WorkerProfile
 
 __all__ = [
@@ -48,15 +51,18 @@ __all__ = [
     "TREE_LEVELS",
     "WORKER_STATUSES",
     "Assignment",
+    "Certificate",
     "Evidence",
     "JobOrderProfile",
     "Match",
     "MatchContext",
+    "NearMiss",
     "Occupation",
     "OrderIndex",
     "OrderTerms",
     "Region",
     "RegionTree",
+    "Resolution",
     "ScoringConfig",
     "Taxonomy",
     "TrainingGap",
@@ -69,13 +75,17 @@ __all__ = [
     "build_worker_index",
     "canonical_code",
     "check_constraints",
+    "is_certified",
     "is_relevant",
+    "near_misses",
+    "near_misses_batch",
     "normalize_text",
     "rank",
     "rank_batch",
     "reason_component",
     "reasons",
     "recommend",
+    "reference_near_misses",
     "reference_rank",
     "reference_recommend",
     "resolve_order",

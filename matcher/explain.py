@@ -6,8 +6,8 @@ Both engines compute the same :class:`Evidence` for a pair (the fast one vectori
 Example:
     >>> from matcher.taxonomy import Taxonomy
     >>> tax = Taxonomy.from_records([{"code": "W", "name_zh": "焊工", "certificates": ["焊工证"]}])
-    >>> reasons(Evidence("o:W", OCC_DIRECT, None, "c:焊工证", None, 5, 0, WAGE_OK, False, True), tax)
-    ('工种对口：焊工', '持有焊工证', '期望工种第一志愿', '愿意跨省', '工资符合期望', '建档立卡优先')
+    >>> reasons(Evidence("o:W", OCC_DIRECT, None, "c:焊工证", None, 5, 0, WAGE_OK, False, True, years=6), tax)
+    ('工种对口：焊工（从业6年）', '持有焊工证', '期望工种第一志愿', '愿意跨省', '工资符合期望', '建档立卡优先')
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ __all__ = [
     "OCC_DIRECT",
     "OCC_KEYWORD",
     "OCC_NONE",
+    "OCC_RELATED",
+    "OCC_TRAINED",
     "WAGE_BELOW",
     "WAGE_OK",
     "WAGE_UNKNOWN",
@@ -33,7 +35,7 @@ __all__ = [
     "reasons",
 ]
 
-OCC_NONE, OCC_DIRECT, OCC_KEYWORD, OCC_CATEGORY = 0, 1, 2, 3
+OCC_NONE, OCC_DIRECT, OCC_KEYWORD, OCC_CATEGORY, OCC_RELATED, OCC_TRAINED = 0, 1, 2, 3, 4, 5
 WAGE_UNKNOWN, WAGE_OK, WAGE_BELOW = 0, 1, 2
 NOT_WISHED, NO_WISHES = -1, -2
 
@@ -62,7 +64,10 @@ class Evidence(NamedTuple):
     """What the reasons of one match are made of.
 
     ``occupation_kind`` says which part carried the occupation fit (``OCC_DIRECT``: the worker has the order's
-    occupation; ``OCC_KEYWORD``: a skill of the order, ``keyword``; ``OCC_CATEGORY``: a related occupation);
+    occupation; ``OCC_KEYWORD``: a skill of the order, ``keyword``; ``OCC_RELATED``: experience in the related
+    occupation ``related``; ``OCC_TRAINED``: a completed course only; ``OCC_CATEGORY``: an occupation of the
+    same category); ``years``: years of experience in the order's occupation; ``via``: how the worker's text for
+    it was recognised, when by a typo or fuzzy match;
     ``held``/``missing``: the first certificate held / required but missing; ``level``: index of the closest
     shared region level; ``wish``: 0-based position of the occupation among the wishes, ``NOT_WISHED`` or
     ``NO_WISHES``; ``wage``: ``WAGE_OK``, ``WAGE_BELOW`` (the order pays less than expected) or ``WAGE_UNKNOWN``.
@@ -78,6 +83,9 @@ class Evidence(NamedTuple):
     wage: int
     trained: bool
     poverty: bool
+    related: str | None = None
+    years: int = 0
+    via: str | None = None
 
 
 def _ordinal(position: int) -> str:
@@ -100,9 +108,16 @@ def reasons(ev: Evidence, taxonomy: Taxonomy) -> tuple[str, ...]:
     out: list[str] = []
     occ_name = taxonomy.display(ev.occupation) if ev.occupation is not None else ""
     if ev.occupation_kind == OCC_DIRECT:
-        out.append(f"工种对口：{occ_name}")
+        notes = [f"从业{ev.years}年"] if ev.years > 0 else []
+        if ev.via is not None:
+            notes.append(f"按{ev.via}")
+        out.append(f"工种对口：{occ_name}" + (f"（{'，'.join(notes)}）" if notes else ""))
     elif ev.occupation_kind == OCC_KEYWORD and ev.keyword is not None:
         out.append(f"掌握相关技能：{taxonomy.display(ev.keyword)}")
+    elif ev.occupation_kind == OCC_RELATED and ev.related is not None:
+        out.append(f"按近似工种匹配：{taxonomy.display(ev.related)}≈{occ_name}")
+    elif ev.occupation_kind == OCC_TRAINED:
+        out.append(f"培训对口：{occ_name}（无从业经历）")
     elif ev.occupation_kind == OCC_CATEGORY:
         out.append("同类工种")
     if ev.held is not None:

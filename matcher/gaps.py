@@ -5,8 +5,8 @@ Orders are grouped by (occupation, county of the place of work; for a place outs
 province or city — the order's own region code). For each group:
 
 - ``demand`` — the sum of the orders' open headcount;
-- ``qualified_supply`` — distinct workers that are relevant to, allowed by the hard constraints for, and score at
-  least ``threshold`` (default ``scoring.qualified_threshold``) on at least one order of the group — exactly
+- ``qualified_supply`` — distinct workers that are relevant to, allowed by the hard constraints for, hold the
+  required certificates of, and score at least ``threshold`` (default ``scoring.qualified_threshold``) on at least one order of the group — exactly
   those a ranking with ``min_score=threshold`` would list;
 - ``gap`` — ``max(demand − qualified_supply, 0)``;
 - ``wished_by`` — workers (any status) whose desired occupations or desired training resolve to the occupation
@@ -128,7 +128,7 @@ def training_gaps(
         hypothetical = hypothetical + w[5] * training
         hypothetical = hypothetical + w[6] * priority
         hypothetical = hypothetical / cfg.total_weight
-        good = block.score >= floor
+        good = (block.score >= floor) & block.complete  # a licence the law requires is never optional
         close = ~good & (hypothetical >= floor)
         rows = group.cands[block.cand]
         for j, order in enumerate(block.orders):

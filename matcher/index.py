@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -110,6 +110,8 @@ class _WorkerRows:
     post_desired: dict[str, list[int]]
     post_category: dict[str, list[int]]
     post_wish: dict[str, tuple[list[int], list[int], list[float]]]
+    post_years: dict[str, tuple[list[int], list[int]]]
+    post_noted: dict[str, list[int]]
 
     @classmethod
     def empty(cls, ctx: MatchContext, region_keys: dict[str, int]) -> _WorkerRows:
@@ -133,6 +135,8 @@ class _WorkerRows:
             post_desired={},
             post_category={},
             post_wish={},
+            post_years={},
+            post_noted={},
         )
 
     def add(self, row: int, worker: WorkerProfile, terms: WorkerTerms) -> None:
@@ -173,6 +177,13 @@ class _WorkerRows:
             rows.append(row)
             positions.append(position)
             values.append(cfg.wish_value(position))
+        for term, years in terms.years:
+            if years > 0:
+                year_rows, counts = self.post_years.setdefault(term, ([], []))
+                year_rows.append(row)
+                counts.append(years)
+        for term, _ in terms.via:
+            self.post_noted.setdefault(term, []).append(row)
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +216,11 @@ class WorkerIndex:
     post_desired: Mapping[str, Rows]
     post_category: Mapping[str, Rows]
     post_wish: Mapping[str, tuple[Rows, Rows, Floats]]
+    post_years: Mapping[str, tuple[Rows, Rows]]  # occupation term → rows with years > 0, and the years
+    post_noted: Mapping[str, Rows]  # experience term → rows that typed it with a typo (see WorkerTerms.via)
+    #: Memos of the ranking (reasons by evidence), kept across calls and shared by the versions of an index:
+    #: they depend on the taxonomy only, never on the rows.
+    memos: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         """Number of live workers."""
@@ -298,6 +314,13 @@ class WorkerIndex:
                 )
             else:
                 wish[term] = (_rows(r), _rows(p), _frozen(np.array(v, dtype=np.float64)))
+        years = dict(self.post_years)
+        for term, (r, n) in acc.post_years.items():
+            r0, n0 = years.get(term, (_EMPTY_ROWS, _EMPTY_ROWS))
+            years[term] = (
+                _frozen(np.concatenate([r0, np.array(r, dtype=np.int32)])),
+                _frozen(np.concatenate([n0, np.array(n, dtype=np.int32)])),
+            )
         region = np.array(acc.region, dtype=np.int32).reshape(-1, 5).T
         return replace(
             self,
@@ -322,6 +345,8 @@ class WorkerIndex:
             post_desired=merge(self.post_desired, acc.post_desired),
             post_category=merge(self.post_category, acc.post_category),
             post_wish=wish,
+            post_years=years,
+            post_noted=merge(self.post_noted, acc.post_noted),
         )
 
 
@@ -369,6 +394,8 @@ def _build_workers(
             term: (_rows(r), _rows(p), _frozen(np.array(v, dtype=np.float64)))
             for term, (r, p, v) in acc.post_wish.items()
         },
+        post_years={term: (_rows(r), _rows(n)) for term, (r, n) in acc.post_years.items()},
+        post_noted=post(acc.post_noted),
     )
 
 

@@ -3,18 +3,24 @@
 
 A worker's texts become sets of terms (see :mod:`matcher.taxonomy`):
 
-- ``experience`` — terms of skills, certificates, completed training, plus the occupation that owns each held
-  certificate when exactly one occupation lists it (holding 焊工证 is evidence of being a 焊工; a 健康证,
-  listed by many occupations, is evidence of none);
+- ``experience`` — terms of skills, certificates and occupations with years of experience, plus the occupation
+  that owns each held certificate when exactly one occupation lists it (holding 焊工证 is evidence of being a
+  焊工; a 健康证, listed by many occupations, is evidence of none). A completed course is *not* experience;
+- ``years`` — years of experience per occupation term (the largest when one is named twice);
+- ``via`` — for experience terms resolved by a typo, fuzzy or short-form match, a Chinese note of how
+  ("拼音纠错：电汗工"), for the reasons;
 - ``wishes`` — terms of desired occupations in order (first occurrence kept);
-- ``certificates`` — terms of certificates plus those owning occupations;
+- ``certificates`` — terms of certificates, those they cover (an A2 licence covers B2 and C1 …) and their owning
+  occupations;
 - ``training`` — terms of completed training; ``desired_training`` — terms of training wished for;
 - ``categories`` — categories of every occupation in ``experience`` and ``wishes``.
 
-An order becomes its occupation term ``occupation`` (``O``), its skill terms ``skills`` (``K``: the order's own,
-else the taxonomy's skill keywords of ``O``), required certificate terms ``required`` (``R``) and, when nothing is
-required, the occupation's usual certificates ``usual_certificates`` (``D``). Its ``keys`` (``O`` ∪ ``K`` ∪ ``R``)
-decide who is a candidate: a worker is *relevant* when one of their terms is a key.
+An order becomes its occupation term ``occupation`` (``O``), the occupations related to it with their similarity
+``related``, its skill terms ``skills`` (``K``: the order's own, else the taxonomy's skill keywords of ``O``),
+required certificate terms ``required`` (``R``: those the order names, ``explicit``, then those the law requires
+for ``O``) and, when nothing is required, the occupation's usual certificates ``usual_certificates`` (``D``). Its
+``keys`` (``O`` ∪ related ∪ ``K`` ∪ explicit) decide who is a candidate: a worker is *relevant* when one of their
+terms is a key. An empty occupation is refused (:class:`ValueError` naming the field).
 
 Example:
     >>> from matcher.regions import RegionTree
@@ -80,11 +86,33 @@ class WorkerTerms:
     training: frozenset[str]
     desired_training: frozenset[str]
     categories: frozenset[str]
+    years: tuple[tuple[str, int], ...] = ()
+    via: tuple[tuple[str, str], ...] = ()
+
+    def years_in(self, term: str | None) -> int:
+        """Years of experience in occupation ``term`` (0 when not said).
+
+        Example:
+            >>> e = frozenset()
+            >>> WorkerTerms(e, (), e, e, e, e, years=(("o:W", 5),)).years_in("o:W")
+            5
+        """
+        for t, n in self.years:
+            if t == term:
+                return n
+        return 0
+
+    def note(self, term: str | None) -> str | None:
+        """How experience ``term`` was recognised, when not by its name or a synonym (else ``None``)."""
+        for t, text in self.via:
+            if t == term:
+                return text
+        return None
 
     @property
     def all_terms(self) -> frozenset[str]:
-        """Every term that makes the worker a candidate: experience and wishes."""
-        return self.experience | frozenset(self.wishes)
+        """Every term that makes the worker a candidate: experience, completed courses and wishes."""
+        return self.experience | self.training | frozenset(self.wishes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,22 +129,36 @@ class OrderTerms:
     skills: tuple[str, ...]
     required: tuple[str, ...]
     usual_certificates: tuple[str, ...]
+    related: tuple[tuple[str, float], ...] = ()
+    explicit: tuple[str, ...] | None = (
+        None  # required certificates the order names (None: all of ``required``)
+    )
 
     @property
     def keys(self) -> frozenset[str]:
         """Terms whose holders are candidates for the order."""
-        base = frozenset(self.skills) | frozenset(self.required)
+        named = self.required if self.explicit is None else self.explicit
+        base = frozenset(self.skills) | frozenset(named) | frozenset(t for t, _ in self.related)
         return base | {self.occupation} if self.occupation is not None else base
 
 
-def _terms(ctx: MatchContext, texts: Iterable[str], kind: TermKind) -> list[str]:
+def _terms(
+    ctx: MatchContext, texts: Iterable[str], kind: TermKind, notes: dict[str, str] | None = None
+) -> list[str]:
     cutoff = ctx.scoring.fuzzy_cutoff
     out: list[str] = []
     for text in texts:
-        term = ctx.taxonomy.term(text, kind=kind, cutoff=cutoff)
+        found = ctx.taxonomy.resolution(text, kind=kind, cutoff=cutoff)
+        term = found.term
         if term is not None and term not in out:
             out.append(term)
+            if notes is not None and found.method in _NOTED and term not in notes:
+                notes[term] = f"{found.label}：{text.strip()}"
     return out
+
+
+#: Resolution methods worth telling people about in a reason.
+_NOTED = frozenset({"pinyin", "fuzzy", "contained"})
 
 
 def resolve_worker(worker: WorkerProfile, ctx: MatchContext) -> WorkerTerms:
@@ -131,14 +173,19 @@ def resolve_worker(worker: WorkerProfile, ctx: MatchContext) -> WorkerTerms:
         ('t:厨师',)
     """
     tax = ctx.taxonomy
-    skills = _terms(ctx, worker.skills, "skill")
+    notes: dict[str, str] = {}
+    skills = _terms(ctx, worker.skills, "skill", notes)
     certs = _terms(ctx, worker.certificates, "cert")
     training = _terms(ctx, worker.completed_training, "occupation")
     wishes = _terms(ctx, worker.desired_occupations, "occupation")
     desired = _terms(ctx, worker.desired_training, "occupation")
+    years: dict[str, int] = {}
+    for text, count in worker.experience_years:
+        for term in _terms(ctx, (text,), "occupation", notes):
+            years[term] = max(years.get(term, 0), int(count))
     owned = [owners[0] for owners in map(tax.owners, certs) if len(owners) == 1]
-    certificates = frozenset(certs) | frozenset(owned)
-    experience = frozenset(skills) | certificates | frozenset(training)
+    certificates = tax.covered(certs) | frozenset(owned)
+    experience = frozenset(skills) | frozenset(certs) | frozenset(owned) | frozenset(years)
     categories = {tax.category_of_term(t) for t in (*experience, *wishes) if t.startswith(OCC)}
     return WorkerTerms(
         experience=experience,
@@ -147,6 +194,8 @@ def resolve_worker(worker: WorkerProfile, ctx: MatchContext) -> WorkerTerms:
         training=frozenset(training),
         desired_training=frozenset(desired),
         categories=frozenset(c for c in categories if c is not None),
+        years=tuple(sorted(years.items())),
+        via=tuple(sorted((t, n) for t, n in notes.items() if t in experience)),
     )
 
 
@@ -162,13 +211,17 @@ def resolve_order(order: JobOrderProfile, ctx: MatchContext) -> OrderTerms:
         't:主播'
     """
     tax = ctx.taxonomy
+    if not order.occupation.strip():
+        raise ValueError(f"job order {order.id}: occupation must not be empty")
     occupation = tax.term(order.occupation, kind="occupation", cutoff=ctx.scoring.fuzzy_cutoff)
     known = occupation is not None and occupation.startswith(OCC) and occupation[len(OCC) :] in tax
     occ = tax.occupation(occupation[len(OCC) :]) if known and occupation is not None else None
     skills = _terms(ctx, order.skills, "skill")
     if not skills and occ is not None:
         skills = _terms(ctx, occ.skills, "skill")
-    required = _terms(ctx, order.certificates_required, "cert")
+    explicit = _terms(ctx, order.certificates_required, "cert")
+    legal = tax.legal_requirements(occupation) if occupation is not None else ()
+    required = list(dict.fromkeys((*explicit, *legal)))
     usual = _terms(ctx, occ.certificates, "cert") if occ is not None and not required else []
     return OrderTerms(
         occupation=occupation,
@@ -176,4 +229,6 @@ def resolve_order(order: JobOrderProfile, ctx: MatchContext) -> OrderTerms:
         skills=tuple(skills),
         required=tuple(required),
         usual_certificates=tuple(usual),
+        related=tax.related(occupation) if occupation is not None else (),
+        explicit=tuple(explicit),
     )

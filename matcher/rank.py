@@ -50,6 +50,8 @@ from matcher.explain import (
     OCC_DIRECT,
     OCC_KEYWORD,
     OCC_NONE,
+    OCC_RELATED,
+    OCC_TRAINED,
     WAGE_BELOW,
     WAGE_OK,
     WAGE_UNKNOWN,
@@ -59,12 +61,13 @@ from matcher.explain import (
 from matcher.index import ORDER_NO_KEY, WORKER_NO_KEY, OrderIndex, WorkerIndex
 from matcher.profile import OrderTerms, age_on, resolve_order, resolve_worker
 from matcher.regions import TREE_LEVELS
-from matcher.score import age_bounds, mobility_index, order_wage, score_terms
+from matcher.score import NearMiss, age_bounds, mobility_index, order_wage, score_terms
+from matcher.score import code_fit as code_fit_of
 from matcher.settings import COMPONENTS
 from matcher.taxonomy import Taxonomy
 from matcher.types import MOBILITY_LEVELS, JobOrderProfile, Match, WorkerProfile
 
-__all__ = ["rank", "rank_batch", "recommend"]
+__all__ = ["near_misses", "near_misses_batch", "rank", "rank_batch", "recommend"]
 
 Rows = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
@@ -73,6 +76,8 @@ Ints = npt.NDArray[np.int64]
 
 _NATIONAL = len(MOBILITY_LEVELS) - 1
 _DEPTHS = len(TREE_LEVELS)
+#: Reasons kept in an index's memo before it starts afresh (each is a short tuple of shared strings).
+_MEMO_LIMIT = 200_000
 #: Largest ``orders × candidates`` block computed at once (keeps temporaries small and in cache).
 _BLOCK = 1 << 17
 
@@ -124,6 +129,10 @@ class Group:
     welfare_ok: Bools
     code_fit: Floats
     code_kind: Ints
+    related_at: Ints  # index into ``related`` of the related occupation that carried the fit, else −1
+    related: tuple[str, ...]
+    years: Ints  # years of experience in the group's occupation
+    noted: Bools  # the candidate typed the group's occupation with a typo (the reasons say how it was read)
     usual_certificates: Floats
     usual_held: Ints
     wish: Floats
@@ -151,8 +160,9 @@ def _pack(masks: Bools) -> npt.NDArray[np.uint64]:
 
 def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTerms]) -> Group:
     cfg = index.ctx.scoring
-    terms = sorted({t for ot in members for t in ot.keys})
-    lists = [index.post_any[t] for t in terms if t in index.post_any]
+    keys = {t for ot in members for t in ot.keys}
+    terms = sorted(keys | {t for ot in members for t in ot.required})
+    lists = [index.post_any[t] for t in sorted(keys) if t in index.post_any]
     if not lists:
         cands: Rows = np.zeros(0, dtype=np.int32)
     elif len(lists) == 1:
@@ -190,16 +200,31 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
         wish_position = np.full(n, NOT_WISHED, dtype=np.int64)
     category = members[0].category
     in_category = member(index.post_category.get(category) if category is not None else None)
-    code_fit = np.where(
-        in_experience,
-        1.0,
-        np.where(in_wishes, cfg.wish_only_fit, np.where(in_category, cfg.same_category_fit, 0.0)),
-    )
-    code_kind = np.where(
-        in_experience,
-        OCC_DIRECT,
-        np.where(in_wishes, OCC_NONE, np.where(in_category, OCC_CATEGORY, OCC_NONE)),
-    )
+    trained = member(index.post_training.get(occ) if occ is not None else None)
+    # the code fit, as matcher.score.code_fit: the first largest of related, wish, course, category; 1 for experience
+    related = members[0].related
+    fit = np.zeros(n, dtype=np.float64)
+    code_kind = np.full(n, OCC_NONE, dtype=np.int64)
+    related_at = np.full(n, -1, dtype=np.int64)
+    for i, (term, similarity) in enumerate(related):
+        better = member(index.post_experience.get(term)) & (similarity > fit)
+        fit[better], code_kind[better], related_at[better] = similarity, OCC_RELATED, i
+    for present, value, what in (
+        (in_wishes, cfg.wish_only_fit, OCC_NONE),
+        (trained, cfg.trained_fit, OCC_TRAINED),
+        (in_category, cfg.same_category_fit, OCC_CATEGORY),
+    ):
+        better = present & (value > fit)
+        fit[better], code_kind[better], related_at[better] = value, what, -1
+    code_fit = np.where(in_experience, 1.0, fit)
+    code_kind = np.where(in_experience, OCC_DIRECT, code_kind)
+    related_at = np.where(in_experience, -1, related_at)
+    years = np.zeros(n, dtype=np.int64)
+    year_post = index.post_years.get(occ) if occ is not None else None
+    if year_post is not None and n:
+        y_rows, y_count = year_post
+        at_year = np.minimum(np.searchsorted(y_rows, cands), y_rows.size - 1)
+        years = np.where(y_rows[at_year] == cands, y_count[at_year], 0).astype(np.int64)
     # certificates when the order requires none: the occupation's usual ones
     usual = next((ot.usual_certificates for ot in members if ot.usual_certificates), ())
     usual_held = np.full(n, -1, dtype=np.int64)
@@ -210,7 +235,6 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
         np.where(usual_held >= 0, 1.0, cfg.not_required_missing) if usual else np.ones(n, dtype=np.float64)
     )
     has_wishes = index.has_wishes[cands]
-    trained = member(index.post_training.get(occ) if occ is not None else None)
     wish = np.where(has_wishes, wish_value, cfg.no_wish)
     training = trained.astype(np.float64)
     priority = index.poverty[cands].astype(np.float64)
@@ -231,6 +255,10 @@ def _group(index: WorkerIndex, occupation: str | None, members: Sequence[OrderTe
         welfare_ok=index.welfare_ok[cands],
         code_fit=code_fit,
         code_kind=code_kind.astype(np.int64),
+        related_at=related_at,
+        related=tuple(t for t, _ in related),
+        years=years,
+        noted=member(index.post_noted.get(occ) if occ is not None else None),
         usual_certificates=usual_value,
         usual_held=usual_held,
         wish=wish,
@@ -267,6 +295,7 @@ class Block:
     level: npt.NDArray[np.int8]
     wage: Floats
     score: Floats
+    complete: Bools  # the worker holds every certificate the order requires
 
     def components(self, group: Group, distances: Floats, entries: Ints | slice) -> tuple[Floats, ...]:
         """The seven component arrays (``COMPONENTS`` order) of ``entries``; ``distances`` is the settings'
@@ -337,9 +366,12 @@ def _block(
     terms: Sequence[OrderTerms],
     *,
     far: bool,
+    certified: bool | None,
 ) -> Block:
     """Score ``orders`` of ``group``. ``far`` orders lie in a province where no candidate lives: the closest
-    shared level is "national" for everyone, so only candidates who will go anywhere are looked at."""
+    shared level is "national" for everyone, so only candidates who will go anywhere are looked at. ``certified``
+    keeps only the pairs in which the worker holds every required certificate (``True``), only those in which
+    one is missing (``False``), or all (``None``)."""
     ctx = index.ctx
     cfg = ctx.scoring
     g = len(orders)
@@ -364,6 +396,21 @@ def _block(
         pair_level = np.full(cand.size, _NATIONAL, dtype=np.int8)
     else:
         pair_level = level[order_of, cand]
+    required, n_required = _selector(group, [ot.required for ot in terms])
+    if n_required.any():
+        complete = _overlap(group.certified_bits, required, order_of, cand) == n_required[order_of]
+        if certified is not None:
+            keep = complete if certified else ~complete
+            order_of, cand, pair_level, complete = (
+                order_of[keep],
+                cand[keep],
+                pair_level[keep],
+                complete[keep],
+            )
+    else:
+        complete = np.ones(cand.size, dtype=np.bool_)
+        if certified is False:
+            order_of, cand, pair_level, complete = order_of[:0], cand[:0], pair_level[:0], complete[:0]
     starts = np.searchsorted(order_of, np.arange(g + 1))
     # components of the allowed pairs only, each weighted term added in COMPONENTS order, exactly as
     # matcher.score does it (a weight times a value looked up from a pre-multiplied table is the same double)
@@ -385,7 +432,6 @@ def _block(
         keyword_fit = np.zeros(cand.size, dtype=np.float64)
         occupation = code_fit
     score = np.multiply(occupation, w[0])
-    required, n_required = _selector(group, [ot.required for ot in terms])
     if n_required.any():
         n = n_required[order_of]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -427,11 +473,15 @@ def _block(
         level=pair_level,
         wage=wage,
         score=score,
+        complete=complete,
     )
 
 
-def blocks(index: WorkerIndex, orders: Iterable[JobOrderProfile]) -> Iterator[tuple[Group, Block]]:
-    """Scored blocks of orders, grouped by occupation term (groups in first-seen order)."""
+def blocks(
+    index: WorkerIndex, orders: Iterable[JobOrderProfile], *, certified: bool | None = None
+) -> Iterator[tuple[Group, Block]]:
+    """Scored blocks of orders, grouped by occupation term (groups in first-seen order); ``certified`` as in
+    :func:`_block`."""
     groups: dict[str | None, list[tuple[JobOrderProfile, OrderTerms]]] = {}
     resolved: dict[tuple[str, tuple[str, ...], tuple[str, ...]], OrderTerms] = {}
     for order in orders:
@@ -454,19 +504,32 @@ def blocks(index: WorkerIndex, orders: Iterable[JobOrderProfile]) -> Iterator[tu
             step = max(1, _BLOCK // max(1, width))
             for start in range(0, len(chunk), step):
                 part = chunk[start : start + step]
-                yield group, _block(index, group, [o for o, _ in part], [ot for _, ot in part], far=is_far)
+                yield (
+                    group,
+                    _block(
+                        index,
+                        group,
+                        [o for o, _ in part],
+                        [ot for _, ot in part],
+                        far=is_far,
+                        certified=certified,
+                    ),
+                )
 
 
-def _top(scores: Floats, floor: float, k: int, ids: Ints, rows: Rows) -> Ints:
-    """Positions of the best ``k`` of ``scores`` that reach ``floor``: score descending, then worker id
-    (``ids[rows]``) ascending."""
+def _top(scores: Floats, floor: float, k: int, ids: Ints, rows: Rows, years: Ints | None = None) -> Ints:
+    """Positions of the best ``k`` of ``scores`` that reach ``floor``: score descending, then ``years`` (of
+    experience) descending, then worker id (``ids[rows]``) ascending."""
     cut = floor
     if scores.size > k:
         cut = max(cut, float(np.partition(scores, scores.size - k)[scores.size - k]))  # the k-th best score
     valid = np.flatnonzero(scores >= cut)  # at most k, unless several tie at the cut
     if valid.size == 0:
         return valid
-    best = valid[np.lexsort((ids[rows[valid]], -scores[valid]))]
+    if years is None:
+        best = valid[np.lexsort((ids[rows[valid]], -scores[valid]))]
+    else:
+        best = valid[np.lexsort((ids[rows[valid]], -years[valid], -scores[valid]))]
     return best[:k]
 
 
@@ -478,9 +541,10 @@ def _first(group: Group, masks: Bools, listed: Sequence[str], cands: Ints, *, wa
     return np.where(rows.any(axis=0), np.argmax(rows, axis=0), -1).astype(np.int64)
 
 
-#: A memo key: occupation term, wish-position radix, packed evidence, and the keyword / held / missing
-#: certificate terms the reasons name (0 when there is none).
-MemoKey = tuple[str | None, int, int, str | int | bool, str | int, str | int]
+#: A memo key: occupation term, wish-position radix, packed evidence, the keyword / held / missing
+#: certificate terms the reasons name (0 when there is none) and the related occupation. Years and how the
+#: worker's text was read only change the first reason of a direct match: see :class:`Heads`.
+MemoKey = tuple[str | None, int, int, str | int | bool, str | int, str | int, str | None]
 
 
 class Memo(dict[MemoKey, tuple[str, ...]]):
@@ -489,9 +553,10 @@ class Memo(dict[MemoKey, tuple[str, ...]]):
     def __init__(self, taxonomy: Taxonomy) -> None:
         super().__init__()
         self.taxonomy = taxonomy
+        self.heads = Heads(taxonomy)
 
     def __missing__(self, key: MemoKey) -> tuple[str, ...]:
-        occupation, radix, code, keyword, held, missing = key
+        occupation, radix, code, keyword, held, missing, related = key
         kind, level, wage, position, trained, poor = _unpack_evidence(code, radix)
         ev = Evidence(
             occupation,
@@ -504,9 +569,38 @@ class Memo(dict[MemoKey, tuple[str, ...]]):
             wage,
             trained,
             poor,
+            related,
         )
         words = self[key] = reasons(ev, self.taxonomy)
         return words
+
+
+class Heads(dict[tuple[str | None, int, str | None], str]):
+    """The first reason of a direct match, by (occupation, years, how the text was read), built on first use."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        super().__init__()
+        self.taxonomy = taxonomy
+
+    def __missing__(self, key: tuple[str | None, int, str | None]) -> str:
+        occupation, years, via = key
+        ev = Evidence(
+            occupation,
+            OCC_DIRECT,
+            None,
+            None,
+            None,
+            0,
+            NOT_WISHED,
+            WAGE_UNKNOWN,
+            False,
+            False,
+            None,
+            years,
+            via,
+        )
+        head = self[key] = reasons(ev, self.taxonomy)[0]
+        return head
 
 
 def _matches(
@@ -520,8 +614,8 @@ def _matches(
     memo: Memo,
 ) -> list[Match]:
     """Matches of order ``j`` of the block for its chosen candidates ``cands`` (best first). ``columns`` are the
-    gathered worker ids, scores, the seven components, the packed evidence (see :func:`_pack_evidence`) and the
-    usual certificate held (+1).
+    gathered worker ids, scores, the seven components, the packed evidence (see :func:`_pack_evidence`), the
+    usual certificate held (+1), the related occupation, the years and how the text was recognised.
     """
     ot = block.terms[j]
     n = cands.size
@@ -532,7 +626,9 @@ def _matches(
         keyword = np.where(keyword_kind, _first(group, group.experience, skills, cands) + 1, 0).tolist()
     else:
         keyword = none
-    worker_ids, scores, occ, cert, dist, wage, wish, train, prio, codes, usual_held = columns
+    worker_ids, scores, occ, cert, dist, wage, wish, train, prio, codes, usual_held, related, years, via = (
+        columns
+    )
     if required:
         held = (_first(group, group.certified, required, cands) + 1).tolist()
         missing = (_first(group, group.certified, required, cands, want=False) + 1).tolist()
@@ -543,9 +639,13 @@ def _matches(
         certs = ot.usual_certificates
     occupation = ot.occupation
     words = [
-        memo[(occupation, radix, code, kw and skills[kw - 1], h and certs[h - 1], m and required[m - 1])]
-        for code, kw, h, m in zip(codes, keyword, held, missing, strict=True)
+        memo[(occupation, radix, code, kw and skills[kw - 1], h and certs[h - 1], m and required[m - 1], r)]
+        for code, kw, h, m, r in zip(codes, keyword, held, missing, related, strict=True)
     ]
+    heads = memo.heads
+    for at in np.flatnonzero(kinds == OCC_DIRECT).tolist():
+        if years[at] or via[at] is not None:
+            words[at] = (heads[(occupation, years[at], via[at])], *words[at][1:])
     breakdowns = [
         {
             "occupation": o,
@@ -592,9 +692,11 @@ def _rank_blocks(
     floor: float,
     memo: Memo,
     result: dict[int, list[Match]],
+    *,
+    certified: bool = True,
 ) -> None:
     distances = np.asarray(index.ctx.scoring.distance_vector, dtype=np.float64)
-    for group, block in blocks(index, order_list):
+    for group, block in blocks(index, order_list, certified=certified):
         picks: list[Ints] = []
         spans: list[tuple[int, int, int]] = []
         at = 0
@@ -602,7 +704,8 @@ def _rank_blocks(
             lo, hi = int(block.starts[j]), int(block.starts[j + 1])
             if lo == hi:
                 continue
-            chosen = _top(block.score[lo:hi], floor, k, index.ids, group.cands[block.cand[lo:hi]]) + lo
+            part = block.cand[lo:hi]
+            chosen = _top(block.score[lo:hi], floor, k, index.ids, group.cands[part], group.years[part]) + lo
             if chosen.size:
                 picks.append(chosen)
                 spans.append((j, at, at + chosen.size))
@@ -621,6 +724,12 @@ def _rank_blocks(
             OCC_KEYWORD,
             base_kind,
         )
+        related: list[str | None] = [None] * cands.size
+        for at in np.flatnonzero(kind == OCC_RELATED).tolist():
+            related[at] = group.related[int(group.related_at[cands[at]])]
+        via: list[str | None] = [None] * cands.size
+        for at in np.flatnonzero((kind == OCC_DIRECT) & group.noted[cands]).tolist():
+            via[at] = index.terms[int(rows[at])].note(group.occupation)
         bound = np.array([np.nan if (m := order_wage(o)) is None else m for o in block.orders])[
             block.order[picked]
         ]
@@ -640,7 +749,8 @@ def _rank_blocks(
         )
         columns: list[list[Any]] = [index.ids[rows].tolist(), block.score[picked].tolist()]
         columns += [component.tolist() for component in block.components(group, distances, picked)]
-        columns += [codes.tolist(), (group.usual_held[cands] + 1).tolist()]
+        columns += [codes.tolist(), (group.usual_held[cands] + 1).tolist(), related]
+        columns += [group.years[cands].tolist(), via]
         for j, lo, hi in spans:
             result[block.orders[j].id] = _matches(
                 group, block, j, cands[lo:hi], kind[lo:hi], [c[lo:hi] for c in columns], radix, memo
@@ -656,8 +766,9 @@ def rank_batch(
 ) -> dict[int, list[Match]]:
     """The best ``k`` workers for each job order, ``{order_id: [Match, …]}`` with rank 1 = best.
 
-    Only relevant workers (see :func:`matcher.is_relevant`) that pass the hard constraints and score at least
-    ``min_score`` are listed, by score descending then worker id ascending. ``k`` and ``min_score`` default
+    Only relevant workers (see :func:`matcher.is_relevant`) that pass the hard constraints, hold every required
+    certificate and score at least ``min_score`` are listed, by score descending, then years of experience in
+    the order's occupation descending, then worker id ascending. ``k`` and ``min_score`` default
     to the scoring settings (50 and 0.2). Order ids must be unique.
 
     Example:
@@ -674,6 +785,18 @@ def rank_batch(
         >>> {order_id: [m.worker_id for m in ms] for order_id, ms in out.items()}
         {5: [1], 6: []}
     """
+    return _ranked(index, orders, k, min_score, certified=True)
+
+
+def _ranked(
+    index: WorkerIndex,
+    orders: Iterable[JobOrderProfile],
+    k: int | None,
+    min_score: float | None,
+    *,
+    certified: bool,
+) -> dict[int, list[Match]]:
+    """The top ``k`` certified (or, ``certified=False``, uncertified) workers of each order."""
     cfg = index.ctx.scoring
     k = cfg.default_k if k is None else k
     if k < 0:
@@ -687,10 +810,68 @@ def rank_batch(
         result[order.id] = []
     if k == 0:
         return result
-    memo = Memo(index.ctx.taxonomy)
+    memo = index.memos.get("reasons")
+    if not isinstance(memo, Memo) or len(memo) > _MEMO_LIMIT:
+        memo = index.memos["reasons"] = Memo(index.ctx.taxonomy)
     with _collector_paused():
-        _rank_blocks(index, order_list, k, floor, memo, result)
+        _rank_blocks(index, order_list, k, floor, memo, result, certified=certified)
     return result
+
+
+def near_misses_batch(
+    index: WorkerIndex,
+    orders: Iterable[JobOrderProfile],
+    *,
+    k: int | None = None,
+    min_score: float | None = None,
+) -> dict[int, list[NearMiss]]:
+    """For each order, the best ``k`` relevant workers who pass the hard constraints but lack a required
+    certificate (差证), ranked as in :func:`rank_batch`, each with the missing certificate terms; equal to
+    :func:`matcher.reference_near_misses`.
+
+    Example:
+        >>> from datetime import date
+        >>> from matcher.regions import RegionTree
+        >>> from matcher.settings import ScoringConfig
+        >>> from matcher.taxonomy import Taxonomy
+        >>> from matcher import JobOrderProfile, MatchContext, WorkerProfile, build_worker_index
+        >>> ctx = MatchContext(Taxonomy([]), RegionTree([]), ScoringConfig.from_dict({}), date(2019, 12, 17))
+        >>> index = build_worker_index([WorkerProfile(id=1, region_code="410923", birth_date=date(1990, 1, 1),
+        ...                                          skills=("叉车司机",))], ctx)
+        >>> order = JobOrderProfile(id=5, occupation="叉车司机", region_code="410923", certificates_required=("叉车证",))
+        >>> [(n.match.worker_id, n.missing) for n in near_misses_batch(index, [order])[5]]
+        [(1, ('t:叉车证',))]
+    """
+    order_list = list(orders)
+    found = _ranked(index, order_list, k, min_score, certified=False)
+    out: dict[int, list[NearMiss]] = {}
+    for order in order_list:
+        required = resolve_order(order, index.ctx).required
+        out[order.id] = [
+            NearMiss(
+                m, tuple(t for t in required if t not in index.terms[index.rows[m.worker_id]].certificates)
+            )
+            for m in found[order.id]
+        ]
+    return out
+
+
+def near_misses(
+    index: WorkerIndex, order: JobOrderProfile, *, k: int | None = None, min_score: float | None = None
+) -> list[NearMiss]:
+    """The near misses (差证) of one order; see :func:`near_misses_batch`.
+
+    Example:
+        >>> from datetime import date
+        >>> from matcher.regions import RegionTree
+        >>> from matcher.settings import ScoringConfig
+        >>> from matcher.taxonomy import Taxonomy
+        >>> from matcher import JobOrderProfile, MatchContext, build_worker_index
+        >>> ctx = MatchContext(Taxonomy([]), RegionTree([]), ScoringConfig.from_dict({}), date(2019, 12, 17))
+        >>> near_misses(build_worker_index([], ctx), JobOrderProfile(id=5, occupation="焊工", region_code=""))
+        []
+    """
+    return near_misses_batch(index, [order], k=k, min_score=min_score)[order.id]
 
 
 @contextmanager
@@ -809,8 +990,6 @@ def recommend(
     trained_terms = indicator(wt.training)
     occ = index.occupation[rows]
     has_occ = occ >= 0
-    safe_occ = np.where(has_occ, occ, 0)
-    in_experience = has_occ & experience[safe_occ]
     wish_position = np.full(n, NOT_WISHED, dtype=np.int64)
     wish_value = np.zeros(n, dtype=np.float64)
     for position, term in enumerate(wt.wishes):
@@ -821,13 +1000,12 @@ def recommend(
         wish_position[hit] = position
         wish_value[hit] = cfg.wish_value(position)
     in_wishes = wish_position >= 0
-    category_ids = [index.category_ids[c] for c in wt.categories if c in index.category_ids]
-    in_category = np.isin(index.category[rows], category_ids) & (index.category[rows] >= 0)
-    code_fit = np.where(
-        in_experience,
-        1.0,
-        np.where(in_wishes, cfg.wish_only_fit, np.where(in_category, cfg.same_category_fit, 0.0)),
-    )
+    # the code fit depends on the order's occupation only (its related occupations and category follow from it):
+    # one call of the reference definition per distinct occupation among the candidates
+    code_fit = np.zeros(n, dtype=np.float64)
+    for occ_id in np.unique(occ[has_occ]).tolist():
+        at = occ == occ_id
+        code_fit[at] = code_fit_of(index.terms[int(rows[np.argmax(at)])], wt, ctx)[0]
     k_ptr, k_idx = index.skills
     k_size = (k_ptr[rows + 1] - k_ptr[rows]).astype(np.float64)
     k_count = _segment_counts(k_ptr, k_idx, experience, rows)
@@ -837,6 +1015,14 @@ def recommend(
     r_ptr, r_idx = index.required
     r_size = (r_ptr[rows + 1] - r_ptr[rows]).astype(np.float64)
     r_count = _segment_counts(r_ptr, r_idx, certs, rows)
+    complete = r_count == r_size
+    if not complete.all():
+        keep = np.flatnonzero(complete)
+        rows, level, occ, has_occ, n = rows[keep], level[keep], occ[keep], has_occ[keep], keep.size
+        wish_position, wish_value, in_wishes = wish_position[keep], wish_value[keep], in_wishes[keep]
+        code_fit, occupation, r_size, r_count = code_fit[keep], occupation[keep], r_size[keep], r_count[keep]
+        if n == 0:
+            return []
     d_ptr, d_idx = index.usual
     d_size = d_ptr[rows + 1] - d_ptr[rows]
     d_count = _segment_counts(d_ptr, d_idx, certs, rows)
@@ -856,7 +1042,7 @@ def recommend(
             np.maximum(0.0, 1.0 - (expected - bound) / bound),
         )
     wish = np.where(in_wishes, wish_value, 0.0) if wt.wishes else np.full(n, cfg.no_wish)
-    training = (has_occ & trained_terms[safe_occ]).astype(np.float64)
+    training = (has_occ & trained_terms[np.where(has_occ, occ, 0)]).astype(np.float64)
     priority = np.full(n, 1.0 if worker.poverty_registered else 0.0)
     w = cfg.weight_vector
     score = w[0] * occupation

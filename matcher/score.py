@@ -11,12 +11,14 @@ workers; the closest region level shared by home and place of work is within the
 **Components**, each in [0, 1], with ``O``/``K``/``R``/``D`` and the worker's term sets from
 :mod:`matcher.profile`:
 
-- ``occupation`` = max(code fit, keyword fit). Code fit: 1 if ``O`` is in the worker's experience (skills,
-  certificates and the occupation a certificate belongs to, completed training); else ``wish_only_fit`` if
-  ``O`` is among the wishes; else ``same_category_fit`` if one of the worker's occupations shares ``O``'s
-  category; else 0. Keyword fit: share of ``K`` found in the experience (0 when ``K`` is empty).
-- ``certificates``: share of ``R`` held; with nothing required, 1 if one of ``D`` is held (or ``D`` is empty),
-  else ``not_required_missing``.
+- ``occupation`` = max(code fit, keyword fit). Code fit is the first largest of: 1 if ``O`` is in the worker's
+  experience (skills, certificates and the occupation a certificate belongs to, occupations with years); the
+  largest similarity of an occupation related to ``O`` that is in the experience; ``wish_only_fit`` if ``O`` is
+  among the wishes; ``trained_fit`` if ``O`` is among the completed courses; ``same_category_fit`` if one of
+  the worker's occupations shares ``O``'s category; else 0. Keyword fit: share of ``K`` found in the experience
+  (0 when ``K`` is empty).
+- ``certificates``: share of ``R`` held (1 for every ranked worker, see below); with nothing required, 1 if one
+  of ``D`` is held (or ``D`` is empty), else ``not_required_missing``.
 - ``distance``: ``scoring.distance`` of the closest shared region level.
 - ``wage``: with ``M`` = ``wage_max`` (else ``wage_min``) and expected wage ``e``: 1 if either is unknown or
   ``e ≤ M``, else ``max(0, 1 − (e − M) / M)`` (0 at twice ``M``).
@@ -27,9 +29,14 @@ workers; the closest region level shared by home and place of work is within the
 
 ``score`` = Σ weight × component / Σ weight, summed in :data:`~matcher.settings.COMPONENTS` order.
 
+**Eligibility.** Every certificate of ``R`` (those the order names and those the law requires for ``O``) is a
+hard requirement, met by a held certificate or one covering it (:func:`is_certified`).
+
 **Ranking** (:func:`reference_rank`): candidates are the *relevant* workers (one of their terms is one of the
-order's keys, see :func:`is_relevant`) that pass the constraints and score at least ``min_score``; sorted by
-score descending, then worker id ascending.
+order's keys, see :func:`is_relevant`) that pass the constraints, are certified and score at least
+``min_score``; sorted by score descending, then years of experience in ``O`` descending, then worker id
+ascending. :func:`reference_near_misses` lists, the same way, the relevant workers who pass the constraints but
+lack a required certificate (差证).
 
 Example:
     >>> from matcher.regions import RegionTree
@@ -52,6 +59,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from matcher.explain import (
     NO_WISHES,
@@ -60,6 +68,8 @@ from matcher.explain import (
     OCC_DIRECT,
     OCC_KEYWORD,
     OCC_NONE,
+    OCC_RELATED,
+    OCC_TRAINED,
     WAGE_BELOW,
     WAGE_OK,
     WAGE_UNKNOWN,
@@ -73,11 +83,15 @@ from matcher.settings import COMPONENTS, MatchContext
 from matcher.types import MOBILITY_LEVELS, JobOrderProfile, Match, WorkerProfile
 
 __all__ = [
+    "NearMiss",
     "age_bounds",
     "check_constraints",
+    "code_fit",
+    "is_certified",
     "is_relevant",
     "mobility_index",
     "order_wage",
+    "reference_near_misses",
     "reference_rank",
     "reference_recommend",
     "score_pair",
@@ -175,6 +189,50 @@ def is_relevant(order: JobOrderProfile, worker: WorkerProfile, ctx: MatchContext
     return not resolve_order(order, ctx).keys.isdisjoint(resolve_worker(worker, ctx).all_terms)
 
 
+def is_certified(ot: OrderTerms, wt: WorkerTerms) -> bool:
+    """Whether the worker holds (or holds a certificate covering) every certificate the order requires.
+
+    Example:
+        >>> e = frozenset()
+        >>> is_certified(OrderTerms("o:W", None, (), ("c:weld",), ()), WorkerTerms(e, (), e, e, e, e))
+        False
+    """
+    return all(t in wt.certificates for t in ot.required)
+
+
+def code_fit(ot: OrderTerms, wt: WorkerTerms, ctx: MatchContext) -> tuple[float, int, str | None]:
+    """The code part of the occupation fit, which kind of evidence carried it, and the related occupation when
+    that was it (see the module docstring; the first largest wins).
+
+    Example:
+        >>> from matcher.regions import RegionTree
+        >>> from matcher.settings import ScoringConfig
+        >>> from matcher.taxonomy import Taxonomy
+        >>> from datetime import date
+        >>> ctx = MatchContext(Taxonomy([]), RegionTree([]), ScoringConfig.from_dict({}), date(2019, 1, 1))
+        >>> e = frozenset()
+        >>> ot = OrderTerms("o:A", None, (), (), (), related=(("o:B", 0.8),))
+        >>> code_fit(ot, WorkerTerms(frozenset({"o:B"}), (), e, frozenset({"o:A"}), e, e), ctx)
+        (0.8, 4, 'o:B')
+    """
+    cfg = ctx.scoring
+    occ = ot.occupation
+    fit, kind, related = 0.0, OCC_NONE, None
+    if occ is not None and occ in wt.experience:
+        return 1.0, OCC_DIRECT, None
+    for term, similarity in ot.related:
+        if term in wt.experience and similarity > fit:
+            fit, kind, related = similarity, OCC_RELATED, term
+    for present, value, what in (
+        (occ is not None and occ in wt.wishes, cfg.wish_only_fit, OCC_NONE),
+        (occ is not None and occ in wt.training, cfg.trained_fit, OCC_TRAINED),
+        (ot.category is not None and ot.category in wt.categories, cfg.same_category_fit, OCC_CATEGORY),
+    ):
+        if present and value > fit:
+            fit, kind, related = value, what, None
+    return fit, kind, related
+
+
 def score_terms(
     order: JobOrderProfile, worker: WorkerProfile, ot: OrderTerms, wt: WorkerTerms, ctx: MatchContext
 ) -> Match:
@@ -194,19 +252,12 @@ def score_terms(
     cfg = ctx.scoring
     occ = ot.occupation
     # occupation
-    if occ is not None and occ in wt.experience:
-        code_fit, kind = 1.0, OCC_DIRECT
-    elif occ is not None and occ in wt.wishes:
-        code_fit, kind = cfg.wish_only_fit, OCC_NONE
-    elif ot.category is not None and ot.category in wt.categories:
-        code_fit, kind = cfg.same_category_fit, OCC_CATEGORY
-    else:
-        code_fit, kind = 0.0, OCC_NONE
+    fit, kind, related = code_fit(ot, wt, ctx)
     matched = [t for t in ot.skills if t in wt.experience]
     keyword_fit = len(matched) / len(ot.skills) if ot.skills else 0.0
-    if kind != OCC_DIRECT and keyword_fit > 0.0 and keyword_fit >= code_fit:
-        kind = OCC_KEYWORD
-    occupation = max(code_fit, keyword_fit)
+    if kind != OCC_DIRECT and keyword_fit > 0.0 and keyword_fit >= fit:
+        kind, related = OCC_KEYWORD, None
+    occupation = max(fit, keyword_fit)
     # certificates
     held: str | None = None
     missing: str | None = None
@@ -260,6 +311,9 @@ def score_terms(
         wage=wage_flag,
         trained=trained,
         poverty=worker.poverty_registered,
+        related=related,
+        years=wt.years_in(occ),
+        via=wt.note(occ) if kind == OCC_DIRECT else None,
     )
     return Match(
         job_order_id=order.id,
@@ -291,9 +345,26 @@ def score_pair(order: JobOrderProfile, worker: WorkerProfile, ctx: MatchContext)
     return score_terms(order, worker, resolve_order(order, ctx), resolve_worker(worker, ctx), ctx)
 
 
-def _top(matches: list[Match], k: int, *, by_worker: bool) -> list[Match]:
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """A worker who fits an order but lacks a certificate it requires (差证): the match as if allowed, and the
+    missing certificate terms in the order's order.
+
+    Example:
+        >>> NearMiss(Match(1, 2, 0.5), ("c:weld",)).missing
+        ('c:weld',)
+    """
+
+    match: Match
+    missing: tuple[str, ...]
+
+
+def _top(
+    matches: list[Match], k: int, *, by_worker: bool, years: dict[int, int] | None = None
+) -> list[Match]:
     if by_worker:
-        matches.sort(key=lambda m: (-m.score, m.worker_id))
+        seniority = years or {}
+        matches.sort(key=lambda m: (-m.score, -seniority.get(m.worker_id, 0), m.worker_id))
     else:
         matches.sort(key=lambda m: (-m.score, m.job_order_id))
     return [
@@ -325,20 +396,64 @@ def reference_rank(
         >>> [(m.worker_id, m.rank) for m in reference_rank(o, ws, ctx)]
         [(1, 1), (2, 2)]
     """
+    return [m for m, _ in _reference_pairs(order, workers, ctx, k=k, min_score=min_score, certified=True)]
+
+
+def reference_near_misses(
+    order: JobOrderProfile,
+    workers: Iterable[WorkerProfile],
+    ctx: MatchContext,
+    *,
+    k: int | None = None,
+    min_score: float | None = None,
+) -> list[NearMiss]:
+    """The relevant workers who pass the hard constraints but lack a required certificate (差证), ranked like
+    :func:`reference_rank`, with the missing certificates (slow; for tests and tiny data).
+
+    Example:
+        >>> from matcher.regions import RegionTree
+        >>> from matcher.settings import ScoringConfig
+        >>> from matcher.taxonomy import Taxonomy
+        >>> from datetime import date
+        >>> ctx = MatchContext(Taxonomy([]), RegionTree([]), ScoringConfig.from_dict({}), date(2019, 12, 17))
+        >>> o = JobOrderProfile(id=1, occupation="叉车司机", region_code="410923", certificates_required=("叉车证",))
+        >>> w = WorkerProfile(id=2, region_code="410923", birth_date=date(1990, 1, 1), skills=("叉车司机",))
+        >>> [(n.match.worker_id, n.missing) for n in reference_near_misses(o, [w], ctx)]
+        [(2, ('t:叉车证',))]
+    """
+    required = resolve_order(order, ctx).required
+    pairs = _reference_pairs(order, workers, ctx, k=k, min_score=min_score, certified=False)
+    return [NearMiss(m, tuple(t for t in required if t not in wt.certificates)) for m, wt in pairs]
+
+
+def _reference_pairs(
+    order: JobOrderProfile,
+    workers: Iterable[WorkerProfile],
+    ctx: MatchContext,
+    *,
+    k: int | None,
+    min_score: float | None,
+    certified: bool,
+) -> list[tuple[Match, WorkerTerms]]:
     cfg = ctx.scoring
     k = cfg.default_k if k is None else k
     floor = cfg.min_score if min_score is None else min_score
     ot = resolve_order(order, ctx)
     keys = ot.keys
     found: list[Match] = []
+    terms: dict[int, WorkerTerms] = {}
     for worker in workers:
         wt = resolve_worker(worker, ctx)
         if keys.isdisjoint(wt.all_terms) or check_constraints(order, worker, ctx) is not None:
             continue
+        if is_certified(ot, wt) != certified:
+            continue
         match = score_terms(order, worker, ot, wt, ctx)
         if match.score >= floor:
             found.append(match)
-    return _top(found, k, by_worker=True)
+            terms[worker.id] = wt
+    years = {wid: wt.years_in(ot.occupation) for wid, wt in terms.items()}
+    return [(m, terms[m.worker_id]) for m in _top(found, k, by_worker=True, years=years)]
 
 
 def reference_recommend(
@@ -370,6 +485,8 @@ def reference_recommend(
     for order in orders:
         ot = resolve_order(order, ctx)
         if ot.keys.isdisjoint(terms) or check_constraints(order, worker, ctx) is not None:
+            continue
+        if not is_certified(ot, wt):
             continue
         match = score_terms(order, worker, ot, wt, ctx)
         if match.score >= floor:

@@ -55,7 +55,7 @@ DEFAULT_SCORING: Mapping[str, Any] = MappingProxyType(
         "age": {"min_working_age": 16, "max_working_age": 60},
         "ranking": {"default_k": 50, "min_score": 0.2},
         "training_needs": {"qualified_threshold": 0.6},
-        "occupation": {"wish_only": 0.7, "same_category": 0.4},
+        "occupation": {"wish_only": 0.7, "same_category": 0.4, "trained": 0.6},
         "wish": {"step": 0.25, "none": 0.5},
         "certificates": {"not_required_missing": 0.5},
     }
@@ -85,8 +85,9 @@ class ScoringConfig:
 
     - ``weights``: component → weight ≥ 0 (missing components weigh 0; at least one must be positive).
     - ``distance``: closest shared region level → value in [0, 1].
-    - ``wish_only_fit`` / ``same_category_fit``: occupation fit when the order's occupation is only wished
-      for, or only shares a category with the worker's occupations.
+    - ``wish_only_fit`` / ``same_category_fit`` / ``trained_fit``: occupation fit when the order's occupation is
+      only wished for, only shares a category with the worker's occupations, or was only trained for (a
+      completed course, no experience). Experience in a related occupation fits by its similarity.
     - ``wish_step`` / ``no_wish``: the wish component is ``max(0, 1 − step × position)`` for the position of
       the order's occupation among the wishes, 0 when not wished, ``no_wish`` when the worker stated no wishes.
     - ``not_required_missing``: certificate component when the order requires none, the occupation has
@@ -107,6 +108,7 @@ class ScoringConfig:
     qualified_threshold: float = 0.6
     wish_only_fit: float = 0.7
     same_category_fit: float = 0.4
+    trained_fit: float = 0.6
     wish_step: float = 0.25
     no_wish: float = 0.5
     not_required_missing: float = 0.5
@@ -126,7 +128,14 @@ class ScoringConfig:
             raise ValueError(f"distance values missing for {sorted(missing)}")
         for level in MOBILITY_LEVELS:
             _unit(self.distance[level], f"distance.{level}")
-        for name in ("min_score", "qualified_threshold", "wish_only_fit", "same_category_fit", "no_wish"):
+        for name in (
+            "min_score",
+            "qualified_threshold",
+            "wish_only_fit",
+            "same_category_fit",
+            "trained_fit",
+            "no_wish",
+        ):
             _unit(getattr(self, name), name)
         _unit(self.not_required_missing, "not_required_missing")
         if not 0 <= self.min_working_age <= self.max_working_age:
@@ -190,6 +199,7 @@ class ScoringConfig:
             qualified_threshold=float(_section(d, "training_needs")["qualified_threshold"]),
             wish_only_fit=float(occupation["wish_only"]),
             same_category_fit=float(occupation["same_category"]),
+            trained_fit=float(occupation["trained"]),
             wish_step=float(wish["step"]),
             no_wish=float(wish["none"]),
             not_required_missing=float(_section(d, "certificates")["not_required_missing"]),

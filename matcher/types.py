@@ -27,7 +27,11 @@ WORKER_STATUSES: tuple[str, ...] = ("seeking", "in_training", "employed", "unava
 
 @dataclass(frozen=True, slots=True)
 class WorkerProfile:
-    """One registered worker (群众点单) as the engine sees them."""
+    """One registered worker (群众点单) as the engine sees them.
+
+    ``experience_years`` pairs an occupation the worker has practised with the years of it (0 when not said);
+    it is experience (full occupation fit), while ``completed_training`` is a course only (partial fit).
+    """
 
     id: int
     region_code: str
@@ -38,7 +42,8 @@ class WorkerProfile:
     certificates: tuple[str, ...] = ()
     desired_occupations: tuple[str, ...] = ()  # in order of wish, first = most wanted
     desired_training: tuple[str, ...] = ()
-    completed_training: tuple[str, ...] = ()  # occupations of courses completed
+    completed_training: tuple[str, ...] = ()  # occupations of courses completed (training, not experience)
+    experience_years: tuple[tuple[str, int], ...] = ()  # (occupation as typed, whole years worked in it)
     mobility: str = "county"
     expected_wage: int | None = None  # yuan/month
     poverty_registered: bool = False

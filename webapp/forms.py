@@ -136,6 +136,7 @@ def ui_context() -> dict[str, Any]:
     return {
         "labels": LABELS,
         "occupation_name": reference.occupation_name,
+        "unclassified": reference.is_unclassified,
         "region_name": reference.region_name,
         "age_of": _age,
         "mask_id_number": mask_id_number,

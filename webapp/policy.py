@@ -1027,6 +1027,12 @@ _add(
 )
 _add(
     None,
+    "vocabulary",  # the occupation texts outside the catalogue (待归类), for staff to extend config/
+    {"read": ANY_STAFF, "create": NOBODY, "update": NOBODY},
+    messages={"read": "仅限人社部门工作人员"},
+)
+_add(
+    None,
     "training_need",  # the trainers' order book: unmet demand by occupation and region
     {"read": {**ANY_STAFF, TRAINER: ALWAYS}, "create": NOBODY, "update": NOBODY},
     messages={"read": "仅限人社部门工作人员和培训机构"},
@@ -1105,6 +1111,7 @@ ROUTES: dict[str, tuple[str, str] | None] = {
     "job_orders.create": ("job_order", "create"),
     "job_orders.edit": ("job_order", "update"),
     "job_orders.matches": ("job_order", "match"),
+    "job_orders.unclassified": ("vocabulary", "read"),
     "job_orders.approve": ("job_order", "approve"),
     "job_orders.return_": ("job_order", "return"),
     "api.approve_job_order": ("job_order", "approve"),

@@ -53,7 +53,12 @@ PARENT_LEVEL = {"city": "province", "county": "city", "township": "county", "vil
 
 
 def toml_value(value: Any) -> str:
-    """TOML text of a str, bool, number or list of those (JSON spelling is valid TOML for these)."""
+    """TOML text of a str, bool, number, inline table or list of those (JSON spelling is valid TOML for the
+    scalars and lists)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -75,7 +80,9 @@ def make_occupation(**overrides: Any) -> dict[str, Any]:
 def occupations_toml(*occupations: dict[str, Any]) -> str:
     blocks = []
     for occ in occupations:
-        lines = ["[[occupation]]"] + [f"{key} = {toml_value(value)}" for key, value in occ.items()]
+        lines = ["[[occupation]]"] + [
+            f"{key} = {toml_value(value)}" for key, value in occ.items() if value is not None
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
@@ -509,7 +516,7 @@ def test_config_imports_neither_matcher_nor_webapp() -> None:
 
 def test_good_minimal_files_parse(tmp_path: Path) -> None:
     occ = parse_occupations(write(tmp_path, "occupations.toml", occupations_toml(make_occupation())))
-    assert occ == [make_occupation()]
+    assert occ == [{**make_occupation(), "code_2022": None, "related": []}]
     regions = parse_regions(write(tmp_path, "regions.csv", regions_csv(*GOOD_REGIONS)))
     assert regions[0] == {
         "code": "410000",

@@ -25,6 +25,7 @@ PAGES: list[tuple[str | None, str, int]] = [
     ("city_staff", "/job-orders/new", 200),
     ("city_staff", "/job-orders/{order}", 200),
     ("city_staff", "/job-orders/{order}/matches", 200),
+    ("city_staff", "/job-orders/unclassified", 200),
     ("city_staff", "/employers/", 200),
     ("city_staff", "/employers/new", 200),
     ("city_staff", "/employers/{employer}", 200),

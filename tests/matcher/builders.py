@@ -157,6 +157,100 @@ REGIONS: list[dict[str, Any]] = [
 ]
 
 TAXONOMY = Taxonomy.from_records(OCCUPATIONS)
+
+CHILDCARE = "4-10-01-03"
+TRUCKER = "4-02-02-03"
+#: The inline occupations with the vocabulary v2 adds: related occupations, two more trades.
+OCCUPATIONS_V2: list[dict[str, Any]] = [
+    {**o, "related": related}
+    for o, related in zip(
+        OCCUPATIONS,
+        [
+            [{"name": "电工", "similarity": 0.5}],  # 焊工
+            [],  # 美发师
+            [{"name": "育婴员", "similarity": 0.75}],  # 母婴护理员
+            [{"name": "保育员", "similarity": 0.8}, {"name": "母婴护理员", "similarity": 0.8}],  # 育婴员
+            [],  # 厨师
+            [{"name": "焊工", "similarity": 0.5}],  # 电工
+            [],  # 保洁员
+            [],  # 保安员
+            [],  # 缝纫工
+        ],
+        strict=True,
+    )
+] + [
+    {
+        "code": CHILDCARE,
+        "name_zh": "保育员",
+        "category": "domestic_care",
+        "synonyms": ["幼儿园保育员"],
+        "related": [{"name": "育婴员", "similarity": 0.8}],
+    },
+    {"code": TRUCKER, "name_zh": "货车司机", "category": "logistics", "synonyms": ["大车司机", "货车师傅"]},
+]
+#: A small certificate catalogue: required licences, card names, codes and classes that cover others.
+CERTIFICATES_V2: list[dict[str, Any]] = [
+    {
+        "id": "weld",
+        "name": "特种作业操作证（焊接与热切割作业）",
+        "scheme": "special_operations",
+        "aliases": ["焊工证", "电焊证"],
+        "required_for": ["焊工"],
+    },
+    {
+        "id": "elec_low",
+        "name": "特种作业操作证（低压电工作业）",
+        "scheme": "special_operations",
+        "aliases": ["低压电工证", "电工证"],
+        "required_for": ["电工"],
+    },
+    {
+        "id": "elec_high",
+        "name": "特种作业操作证（高压电工作业）",
+        "scheme": "special_operations",
+        "aliases": ["高压证"],
+        "covers": ["elec_low"],
+    },
+    {
+        "id": "guard",
+        "name": "保安员证",
+        "scheme": "security",
+        "aliases": ["保安证"],
+        "required_for": ["保安员"],
+    },
+    {
+        "id": "drive_a2",
+        "name": "机动车驾驶证（A2）",
+        "scheme": "driving",
+        "code": "A2",
+        "aliases": ["A照"],
+        "covers": ["drive_b2"],
+    },
+    {
+        "id": "drive_b2",
+        "name": "机动车驾驶证（B2）",
+        "scheme": "driving",
+        "code": "B2",
+        "aliases": ["大车本"],
+        "covers": ["drive_c1"],
+        "required_for": ["货车司机"],
+    },
+    {
+        "id": "drive_c1",
+        "name": "机动车驾驶证（C1）",
+        "scheme": "driving",
+        "code": "C1",
+        "aliases": ["驾驶证"],
+    },
+    {
+        "id": "forklift",
+        "name": "特种设备作业人员证（N1 叉车司机）",
+        "scheme": "special_equipment",
+        "code": "N1",
+        "aliases": ["叉车证"],
+    },
+]
+TAXONOMY_V2 = Taxonomy.from_records(OCCUPATIONS_V2, certificates=CERTIFICATES_V2)
 REGION_TREE = RegionTree.from_records(REGIONS)
 SCORING = ScoringConfig.from_dict({})
 

@@ -245,7 +245,14 @@ def test_wish_order(wishes: tuple[str, ...], value: float, reason: str | None) -
     [
         ({"skills": ("电焊",)}, {}, 1.0),  # skill names the occupation
         ({"skills": (), "certificates": ("焊工证",)}, {}, 1.0),  # the certificate's occupation
-        ({"skills": (), "certificates": (), "completed_training": ("焊工",)}, {}, 1.0),
+        # a course is not experience: partial fit (a larger wish wins); years of experience are experience
+        (
+            {"skills": (), "certificates": (), "completed_training": ("焊工",), "desired_occupations": ()},
+            {},
+            0.6,
+        ),
+        ({"skills": (), "certificates": (), "completed_training": ("焊工",)}, {}, 0.7),
+        ({"skills": (), "certificates": (), "experience_years": (("电焊工", 4),)}, {}, 1.0),
         ({"skills": (), "certificates": (), "desired_occupations": ("焊工",)}, {}, 0.7),  # wished only
         ({"skills": ("维修电工",), "certificates": (), "desired_occupations": ()}, {}, 0.4),  # same category
         (

@@ -18,7 +18,7 @@ from matcher import (
     score_pair,
     training_gaps,
 )
-from matcher.score import score_terms
+from matcher.score import is_certified, score_terms
 from tests.matcher.builders import (
     COOK,
     GAOBAO_VILLAGE,
@@ -64,14 +64,16 @@ def reference_gaps(
                 match = score_pair(order, worker, ctx)
                 if match is None:
                     continue
-                if match.score >= threshold:
+                certified = is_certified(resolve_order(order, ctx), resolve_worker(worker, ctx))
+                good = match.score >= threshold and certified
+                if good:
                     qualified.add(worker.id)
                 b = dict(match.breakdown)
                 values = [1.0, 1.0] + [b[c] for c in ("distance", "wage", "wish", "training", "priority")]
                 total = 0.0
                 for w, v in zip(cfg.weight_vector, values, strict=True):
                     total += w * v
-                if match.score < threshold and total / cfg.total_weight >= threshold:
+                if not good and total / cfg.total_weight >= threshold:
                     near.add(worker.id)
         demand = sum(max(o.headcount, 0) for o in members)
         out.append(

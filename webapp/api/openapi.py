@@ -48,6 +48,22 @@ TEXT_LIST: Schema = {
     ]
 }
 TEXT_LIST_OUT: Schema = {"type": "array", "items": STR}
+EXPERIENCE_ITEM: Schema = {
+    "type": "object",
+    "properties": {
+        "occupation": {"type": "string", "maxLength": 64},
+        "years": {"type": "integer", "minimum": 0, "maximum": 60},
+    },
+    "required": ["occupation"],
+    "additionalProperties": False,
+}
+EXPERIENCE: Schema = {
+    "anyOf": [
+        {"type": "array", "items": EXPERIENCE_ITEM, "maxItems": 10},
+        {"type": "string", "description": "“工种:年限”，以 、 或逗号分隔，如“焊工:5、电工:2”"},
+    ],
+    "description": "从业经历：做过的工种及年限（培训不算从业经历）；年限用于同分时排序",
+}
 MOBILE: Schema = {"type": "string", "pattern": r"^1[3-9]\d{9}$", "examples": ["13812345678"]}
 
 
@@ -103,7 +119,7 @@ def _job_order_fields(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         "occupation": {
             "type": "string",
             "maxLength": 64,
-            "description": "工种：职业目录中的名称、俗称或代码（如 焊工、电焊工、6-18-02-04）",
+            "description": "工种：职业目录中的名称、俗称或代码（如 焊工、电焊工、6-18-02-04）；目录中没有的工种按原文保存（待归类）",
         },
         "description": {"type": "string", "maxLength": 4000},
         "skills": TEXT_LIST,
@@ -153,6 +169,7 @@ def _worker_fields() -> dict[str, Schema]:
         "desired_occupations": {**TEXT_LIST, "description": "意向工种，按意愿先后"},
         "desired_training": TEXT_LIST,
         "completed_training": TEXT_LIST,
+        "experience_years": EXPERIENCE,
         "mobility": {
             "type": "string",
             "enum": list(MOBILITY_LEVELS),
@@ -197,7 +214,7 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         "id": {"type": "integer"},
         **order_in,
         "employer_name": _nullable(STR),
-        "occupation": {"type": "string", "description": "工种代码"},
+        "occupation": {"type": "string", "description": "工种代码；目录中没有的工种为填写原文（待归类）"},
         "occupation_name": STR,
         "region_name": STR,
         "skills": TEXT_LIST_OUT,
@@ -224,6 +241,10 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
         "education": worker_in["education"],
         **{k: TEXT_LIST_OUT for k in ("skills", "certificates", "desired_occupations", "desired_training")},
         "completed_training": TEXT_LIST_OUT,
+        "experience_years": {
+            "type": "array",
+            "items": {**EXPERIENCE_ITEM, "required": ["occupation", "years"]},
+        },
         "mobility": worker_in["mobility"],
         "expected_wage": _nullable({"type": "integer"}),
         "available_from": _nullable({"type": "string", "format": "date"}),
@@ -336,9 +357,28 @@ def _schemas(route_keys: tuple[str, ...]) -> dict[str, Schema]:
             description="完整身份证号码和手机号码；每次读取都记入审计日志",
         ),
         "WorkerMatch": ranked("worker_id"),
+        "WorkerNearMiss": _object(
+            {
+                **ranked("worker_id")["properties"],
+                "missing_certificates": {
+                    "type": "array",
+                    "items": STR,
+                    "description": "本岗位依法（或按订单）必须持有、此人缺少的证书",
+                },
+            },
+            ["worker_id", "rank", "score", "breakdown", "reasons", "missing_certificates"],
+        ),
         "JobOrderMatches": _object(
-            {"job_order_id": {"type": "integer"}, "matches": {"type": "array", "items": _ref("WorkerMatch")}},
-            ["job_order_id", "matches"],
+            {
+                "job_order_id": {"type": "integer"},
+                "matches": {"type": "array", "items": _ref("WorkerMatch")},
+                "near_misses": {
+                    "type": "array",
+                    "items": _ref("WorkerNearMiss"),
+                    "description": "差证：合适但缺少必备证书、不参与排名的人员（培训取证即可推荐）",
+                },
+            },
+            ["job_order_id", "matches", "near_misses"],
         ),
         "JobOrderRecommendation": ranked("job_order_id"),
         "WorkerRecommendations": _object(

@@ -147,10 +147,13 @@ def job_order_matches(job_order_id: int) -> dict[str, Any]:
     limit = _match_limit(q)
     q.done()
     # Candidates as the caller may see them: employers get no poverty/disability component or reason.
-    order, candidates = matching.candidates_for_order(db.session, current_actor(), job_order_id, limit=limit)
+    actor = current_actor()
+    order, candidates = matching.candidates_for_order(db.session, actor, job_order_id, limit=limit)
+    near = matching.near_misses_for_order(db.session, actor, job_order_id, limit=limit)
     return {
         "job_order_id": order.id,
         "matches": [matching.candidate_to_dict(c) for c in candidates],
+        "near_misses": [matching.near_miss_to_dict(n) for n in near],
     }
 
 

@@ -24,7 +24,7 @@ from webapp.forms import (
 from webapp.job_orders import bp
 from webapp.job_orders.forms import JobOrderForm
 from webapp.models import JobOrder
-from webapp.services import employers, job_orders, matching, reference
+from webapp.services import employers, job_orders, matching, reference, vocabulary
 from webapp.services.job_orders import JOB_ORDER_FIELDS
 from webapp.services.scope import Actor
 
@@ -176,6 +176,7 @@ def matches(order_id: int) -> str:
     actor = _actor()
     limit = min(query_int("limit", default=MATCH_LIMIT, maximum=1_000_000) or MATCH_LIMIT, _limit_max())
     order, candidates = matching.candidates_for_order(db.session, actor, order_id, limit=limit)
+    near = matching.near_misses_for_order(db.session, actor, order_id, limit=limit)
     shown = {name for c in candidates for name in c.breakdown}
     components = [name for name in COMPONENT_LABELS if name in shown]
     scope_prefix, consenting_only = policy.proposal_scope(actor)
@@ -186,7 +187,16 @@ def matches(order_id: int) -> str:
         components=components,
         scope_prefix=scope_prefix,
         consenting_only=consenting_only,
+        near_misses=near,
     )
+
+
+@bp.route("/unclassified")
+@login_required
+def unclassified() -> str:
+    """Staff: occupations typed outside the catalogue, with counts and the nearest entries."""
+    terms = vocabulary.unclassified_terms(db.session, _actor())
+    return render_template("job_orders/unclassified.html", terms=terms)
 
 
 def _limit_max() -> int:

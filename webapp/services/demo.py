@@ -614,6 +614,8 @@ class _Builder:
         self.id_numbers: set[str] = set()
         self.usccs: set[str] = set()
         self.employer_names: set[str] = set()
+        # experience and card names come from their own stream: the rest of the city stays as it was
+        self.extra = self.rng("matching-v2")
 
     def rng(self, part: str) -> random.Random:
         return random.Random(f"liudan-demo:{self.seed}:{part}")
@@ -857,7 +859,28 @@ class _Builder:
         owners += rng.choices(range(len(employers)), weights=weights, k=rest)
         for index in owners:
             orders.append(self._order(rng, index, employers[index], *kinds[index]))
+        self._unclassified(orders, kinds)
         return orders
+
+    def _unclassified(self, orders: list[dict[str, Any]], kinds: list[tuple[str, str]]) -> None:
+        """Turn a few open orders of local enterprises into occupations the catalogue does not know yet
+        (stored as typed, shown as 待归类, counted in training needs by their text)."""
+        rng = self.rng("unclassified")
+        local = [
+            o
+            for o in orders[len(ANCHORS) :]
+            if o["status"] == "open" and kinds[o["employer_index"]][0] == "local" and not o["public_welfare"]
+        ]
+        for order, (text, skills) in zip(
+            rng.sample(local, min(len(local), len(UNCLASSIFIED))), UNCLASSIFIED, strict=False
+        ):
+            order.update(
+                title=text,
+                occupation_code=text,
+                skills=list(skills),
+                certificates_required=[],
+                description=f"招聘{text}{order['headcount']}人，月薪{order['wage_min']}–{order['wage_max']}元。",
+            )
 
     def _order(
         self, rng: random.Random, index: int, employer: dict[str, Any], kind: str, industry: str
@@ -1016,6 +1039,7 @@ class _Builder:
             "desired_occupations": values["desired_occupations"],
             "desired_training": values["desired_training"],
             "completed_training": values["completed_training"],
+            "experience_years": values.get("experience_years", []),
             "mobility": values["mobility"],
             "expected_wage": values["expected_wage"],
             "available_from": values.get("available_from"),
@@ -1088,6 +1112,17 @@ class _Builder:
             and rng.random() < 0.5
         ):
             certificates.append("健康证")
+        extra = self.extra
+        # years in the trade (an experienced worker, or a welder); some certificates as printed on the card
+        experience = (
+            [{"occupation": self.typed(extra, primary), "years": extra.choice((1, 2, 3, 5, 8, 12, 20))}]
+            if experienced and extra.random() < 0.8
+            else []
+        )
+        certificates = [
+            CARD_NAMES[c] if c in CARD_NAMES and not welder and extra.random() < 0.3 else c
+            for c in certificates
+        ]
         training: list[str] = []
         if not experienced or rng.random() < 0.25:
             wish = _pick(rng, TRAINING_WISHES)
@@ -1128,6 +1163,7 @@ class _Builder:
             desired_occupations=wishes,
             desired_training=training,
             completed_training=completed,
+            experience_years=experience,
             mobility=mobility,
             expected_wage=None if rng.random() < 0.05 else _round100(wage),
             available_from=available,
@@ -1166,6 +1202,19 @@ def _account(
     }
 
 
+#: Certificates some workers write as the card prints them (the engine reads both the same way).
+CARD_NAMES: Mapping[str, str] = {
+    "电工证": "特种作业操作证（低压电工作业）",
+    "叉车证": "特种设备作业人员证（N1 叉车司机）",
+    "健康证": "健康证明",
+}
+#: Occupations outside the catalogue that local employers ask for (待归类), with the skills they name.
+UNCLASSIFIED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("民宿管家", ("客房整理", "接待")),
+    ("电子竞技运营师", ("赛事策划",)),
+    ("剧本杀主持人", ("控场", "角色扮演")),
+)
+
 _ARTICLE_PEOPLE: tuple[dict[str, Any], ...] = (
     {
         "name": "赵晓权",
@@ -1177,6 +1226,7 @@ _ARTICLE_PEOPLE: tuple[dict[str, Any], ...] = (
         "education": "junior",
         "skills": ["电焊", "手工电弧焊", "二氧化碳保护焊", "钢筋焊接"],
         "certificates": ["焊工证"],
+        "experience_years": [{"occupation": "电焊工", "years": 3}],
         "desired_occupations": ["电焊工", "钢筋工"],
         "desired_training": [],
         "completed_training": ["焊工"],
@@ -1197,6 +1247,7 @@ _ARTICLE_PEOPLE: tuple[dict[str, Any], ...] = (
         "education": "junior",
         "skills": ["食品加工", "食品生产线操作", "食品包装"],
         "certificates": ["健康证"],
+        "experience_years": [{"occupation": "食品加工工", "years": 4}],
         "desired_occupations": ["食品加工工", "速冻食品制作工"],
         "desired_training": [],
         "completed_training": [],
@@ -1217,6 +1268,7 @@ _ARTICLE_PEOPLE: tuple[dict[str, Any], ...] = (
         "education": "junior",
         "skills": ["剪发", "理发", "烫发", "吹风造型"],
         "certificates": ["美发师证"],
+        "experience_years": [{"occupation": "理发", "years": 2}],
         "desired_occupations": ["美发师", "保健按摩师"],
         "desired_training": ["推拿师"],
         "completed_training": ["美发师"],
@@ -1237,6 +1289,7 @@ _ARTICLE_PEOPLE: tuple[dict[str, Any], ...] = (
         "education": "primary",
         "skills": ["热菜烹调", "早餐制作", "小吃制作", "刀工"],
         "certificates": ["中式烹调师证", "健康证"],
+        "experience_years": [{"occupation": "小吃经营者", "years": 1}],
         "desired_occupations": ["厨师", "小吃经营者"],
         "desired_training": ["面点师"],
         "completed_training": ["中式烹调师"],

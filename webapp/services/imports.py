@@ -127,6 +127,14 @@ WORKER_COLUMNS = (
     Column("desired_training", "培训意愿", kind="list", help=LIST_HELP),
     Column("completed_training", "已完成培训", kind="list", help=LIST_HELP, example="电焊培训"),
     Column(
+        "experience_years",
+        "从业经历",
+        kind="list",
+        help="工种:年限，如 焊工:5；" + LIST_HELP,
+        example="焊工:5",
+        aliases=("从业年限", "工作经历"),
+    ),
+    Column(
         "mobility",
         "外出意愿",
         kind="choice",

@@ -55,11 +55,20 @@ JOB_ORDER_FIELDS = (
 
 
 def parse_occupation(raw: Any) -> str:
+    """The catalogue code the text names (courses and agreements need one: subsidies are set per occupation)."""
     text = parse_text(raw, max_len=64, label="工种")
     code = reference.taxonomy().resolve(text)
     if code is None:
         raise FieldError(f"未知工种“{text}”，请从工种目录中选择")
     return code
+
+
+def parse_order_occupation(raw: Any) -> str:
+    """A job order's occupation: the catalogue code the text names (by name, synonym, typo …), or, for an
+    occupation not in the catalogue yet, the text as typed (待归类), so that the demand still reaches matching
+    and training needs. Empty text is refused."""
+    text = parse_text(raw, max_len=64, label="工种")
+    return reference.taxonomy().resolve(text) or text
 
 
 def _validate(data: Mapping[str, Any], *, partial: bool, current: JobOrder | None = None) -> dict[str, Any]:
@@ -77,7 +86,7 @@ def _validate(data: Mapping[str, Any], *, partial: bool, current: JobOrder | Non
     if want("title"):
         out["title"] = c.field("title", parse_text, data.get("title"), max_len=128, label="岗位名称")
     if want("occupation"):
-        out["occupation_code"] = c.field("occupation", parse_occupation, data.get("occupation"))
+        out["occupation_code"] = c.field("occupation", parse_order_occupation, data.get("occupation"))
     if want("description"):
         out["description"] = c.field(
             "description", parse_text, data.get("description"), required=False, max_len=4000

@@ -155,6 +155,41 @@ def reranked(candidates: Sequence[Candidate]) -> list[Candidate]:
     return [replace(c, rank=n) for n, c in enumerate(ordered, start=1)]
 
 
+@dataclass(frozen=True)
+class NearMissCandidate:
+    """A worker who fits an order but lacks a licence it requires (差证): shown like a candidate, with the
+    missing certificates' names — the people a course could qualify."""
+
+    candidate: Candidate
+    missing: tuple[str, ...]
+
+
+def near_misses_for_order(
+    session: Session, actor: Actor, order_id: int, *, limit: int = 20, today: date | None = None
+) -> list[NearMissCandidate]:
+    """Workers the law keeps off the ranking of an order for want of a licence, best first, as the actor may
+    see them (same scope and masking as :func:`candidates_for_order`)."""
+    today = today or date.today()
+    order = policy.require(actor, "match", get_job_order(session, actor, order_id))
+    found = matcher.near_misses(_index_for(session, actor, today), job_order_profile(order), k=limit)
+    ids = [n.match.worker_id for n in found]
+    workers = {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_(ids)))}
+    display = reference.taxonomy().display
+    shown = [
+        NearMissCandidate(
+            candidate_view(RankedWorker(n.match, workers[n.match.worker_id]), actor, today),
+            tuple(display(t) for t in n.missing),
+        )
+        for n in found
+    ]
+    _audit_full_phones(session, actor, order, [n.candidate for n in shown])
+    return shown
+
+
+def near_miss_to_dict(n: NearMissCandidate) -> dict[str, Any]:
+    return {**candidate_to_dict(n.candidate), "missing_certificates": list(n.missing)}
+
+
 def candidates_for_order(
     session: Session, actor: Actor, order_id: int, *, limit: int = 50, today: date | None = None
 ) -> tuple[JobOrder, list[Candidate]]:
@@ -162,14 +197,21 @@ def candidates_for_order(
     today = today or date.today()
     order, ranked = matches_for_order(session, actor, order_id, limit=limit, today=today)
     candidates = reranked([candidate_view(r, actor, today) for r in ranked])
+    _audit_full_phones(session, actor, order, candidates)
+    return order, candidates
+
+
+def _audit_full_phones(
+    session: Session, actor: Actor, order: JobOrder, candidates: Sequence[Candidate]
+) -> None:
+    """An employer sees consenting candidates' phones in full: one audited read per worker shown."""
     shown = [c.worker_id for c in candidates if c.phone and not c.staff_view]
-    if shown:  # an employer sees these phones in full: one audited read per worker
+    if shown:
         with transaction(session):
             for worker_id in shown:
                 audit.record(
                     session, actor, "view", "worker", worker_id, field="phone", job_order_id=order.id
                 )
-    return order, candidates
 
 
 def candidate_to_dict(c: Candidate) -> dict[str, Any]:

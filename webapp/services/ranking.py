@@ -38,6 +38,7 @@ _WORKER_COLUMNS = (
     Worker.desired_occupations,
     Worker.desired_training,
     Worker.completed_training,
+    Worker.experience_years,
     Worker.mobility,
     Worker.expected_wage,
     Worker.poverty_registered,
@@ -59,6 +60,11 @@ def profile_from_row(row: Any) -> matcher.WorkerProfile:
         desired_occupations=tuple(row.desired_occupations or ()),
         desired_training=tuple(row.desired_training or ()),
         completed_training=tuple(row.completed_training or ()),
+        experience_years=tuple(
+            (str(e["occupation"]), int(e.get("years") or 0))
+            for e in (row.experience_years or ())
+            if "occupation" in e
+        ),
         mobility=row.mobility,
         expected_wage=row.expected_wage,
         poverty_registered=row.poverty_registered,

@@ -20,7 +20,7 @@ from webapp.services.scope import within
 
 @cache
 def taxonomy() -> matcher.Taxonomy:
-    return matcher.Taxonomy.from_records(config.load_occupations())
+    return matcher.Taxonomy.from_records(config.load_occupations(), certificates=config.load_certificates())
 
 
 @cache
@@ -66,6 +66,11 @@ def occupation_name(code: str | None) -> str:
         return taxonomy().name(code)
     except KeyError:
         return code
+
+
+def is_unclassified(code: str | None) -> bool:
+    """Whether a stored occupation is text kept as typed rather than a catalogue code (shown as 待归类)."""
+    return bool(code) and code not in taxonomy()
 
 
 def region_name(code: str | None, *, full: bool = False) -> str:

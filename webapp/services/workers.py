@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from webapp.services.eligibility import parse_hard_to_employ
 from webapp.services.scope import Actor, region_prefix
 from webapp.services.validation import (
     Collector,
+    FieldError,
     mask_id_number,
     mask_phone,
     parse_bool,
@@ -44,6 +46,7 @@ WORKER_FIELDS = (
     "desired_occupations",
     "desired_training",
     "completed_training",
+    "experience_years",
     "mobility",
     "expected_wage",
     "available_from",
@@ -53,6 +56,46 @@ WORKER_FIELDS = (
     "status",
     "consent_to_share",
 )
+
+
+#: One experience entry as people type it: "焊工:5", "焊工 5年", "焊工5年" (years 0–60).
+_EXPERIENCE_RE = re.compile(r"(?P<occupation>.+?)\s*[:：]?\s*(?P<years>\d{1,2})\s*年?")
+
+
+def parse_experience(raw: Any) -> list[dict[str, Any]]:
+    """Years of experience per occupation: a list of ``{"occupation", "years"}`` objects, or texts such as
+    ``焊工:5、电工 2年`` (the form and the Excel import). An occupation without years counts 0 years.
+
+    Example: ``parse_experience("焊工:5、保洁")`` is ``[{"occupation": "焊工", "years": 5},
+    {"occupation": "保洁", "years": 0}]``.
+    """
+    if isinstance(raw, list | tuple) and all(isinstance(item, Mapping) for item in raw):
+        entries = []
+        for item in raw:
+            occupation, years = item.get("occupation"), item.get("years", 0)
+            if not isinstance(occupation, str) or set(item) - {"occupation", "years"}:
+                raise FieldError("每一项应为 {occupation: 工种, years: 年限}")
+            if isinstance(years, bool) or not isinstance(years, int):
+                raise FieldError(f"“{occupation}”的从业年限应为整数")
+            entries.append((occupation, years))
+    else:
+        entries = []
+        for text in parse_list(raw, max_items=10):
+            found = _EXPERIENCE_RE.fullmatch(text)
+            entries.append((found["occupation"], int(found["years"])) if found else (text, 0))
+    out: list[dict[str, Any]] = []
+    for occupation, years in entries:
+        name = occupation.strip()
+        if not name or len(name) > 64:
+            raise FieldError("工种不能为空，且不超过64个字符")
+        if not 0 <= years <= 60:
+            raise FieldError(f"“{name}”的从业年限应在0到60年之间")
+        if any(e["occupation"] == name for e in out):
+            raise FieldError(f"“{name}”重复填写")
+        out.append({"occupation": name, "years": years})
+    if len(out) > 10:
+        raise FieldError("最多10项")
+    return out
 
 
 def age_on(birth: date, today: date) -> int:
@@ -88,6 +131,10 @@ def _validate(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     for name in ("skills", "certificates", "desired_occupations", "desired_training", "completed_training"):
         if want(name):
             out[name] = c.field(name, parse_list, data.get(name)) or []
+    if want("experience_years"):
+        out["experience_years"] = (
+            c.field("experience_years", parse_experience, data.get("experience_years")) or []
+        )
     if want("mobility"):
         out["mobility"] = c.field(
             "mobility",
@@ -251,6 +298,7 @@ def worker_to_dict(worker: Worker, actor: Actor, *, today: date | None = None) -
         "desired_occupations": list(worker.desired_occupations or []),
         "desired_training": list(worker.desired_training or []),
         "completed_training": list(worker.completed_training or []),
+        "experience_years": list(worker.experience_years or []),
         "mobility": worker.mobility,
         "expected_wage": worker.expected_wage,
         "available_from": worker.available_from.isoformat() if worker.available_from else None,

@@ -23,6 +23,17 @@ def hard_to_employ_choices() -> list[tuple[str, str]]:
     return [("", str(_l("否"))), *((k, t["name_zh"]) for k, t in reference.hard_to_employ_types().items())]
 
 
+class ExperienceField(StringField):
+    """Years per occupation typed as one line, e.g. 焊工:5、电工:2; the service parses it."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, list | tuple):
+            return "、".join(
+                f"{e['occupation']}:{e['years']}" if isinstance(e, dict) else str(e) for e in self.data
+            )
+        return str(self.data) if self.data is not None else ""
+
+
 class WorkerForm(FlaskForm):
     name = StringField(
         _l("姓名"), validators=[Required()], render_kw={"maxlength": 64, "autocomplete": "off"}
@@ -48,6 +59,7 @@ class WorkerForm(FlaskForm):
     desired_occupations = ListField(_l("求职意向（按志愿先后）"))
     desired_training = ListField(_l("培训意愿"))
     completed_training = ListField(_l("已完成培训"))
+    experience_years = ExperienceField(_l("从业经历（工种:年限）"))
     mobility = SelectField(
         _l("外出意愿（最远到）"), validate_choice=False, choices=choices(MOBILITY_LABELS), default="county"
     )

@@ -105,7 +105,7 @@ def test_staff_post_for_a_chosen_employer(client: FlaskClient, db_session: Sessi
     ("overrides", "field", "message"),
     [
         ({"wage_min": "9000", "wage_max": "5000"}, "wage_max", "最高工资不能低于最低工资"),
-        ({"occupation": "魔法师"}, "occupation", "未知工种“魔法师”，请从工种目录中选择"),
+        ({"occupation": "  "}, "occupation", "必填：请输入工种"),
         ({"region_code": "999999"}, "region_code", "未知的地区代码 999999"),
         ({"headcount": "0"}, "headcount", "不能小于1"),
         ({"title": ""}, "title", "必填：请输入岗位名称"),

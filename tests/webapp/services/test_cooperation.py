@@ -297,7 +297,9 @@ def test_a_500_post_agreement_filled_from_3000_workers(db_session: Session, meth
         select(CooperationCandidate).where(CooperationCandidate.agreement_id == ag.id)
     ).all()
     placed = {r.worker_id: r.job_order_id for r in rows if r.job_order_id is not None}
-    assert len(placed) == result.placed > 400
+    assert (
+        len(placed) == result.placed > 350
+    )  # welders, electricians and cooks without the licence the law requires stay out
     per_order = Counter(placed.values())
     assert all(per_order[o] <= 20 for o in per_order)  # headcounts
     assert len(placed) == len(set(placed))  # single placement: one row per worker, one order each

@@ -164,8 +164,12 @@ def test_job_orders_are_plausible(full: demo.DemoData) -> None:
     codes = {o["code"]: o for o in config.load_occupations()}
     routes = {r["key"] for r in config.load_routes()}
     regions = _regions()
+    unclassified = {text for text, _ in demo.UNCLASSIFIED}
+    assert {
+        o["occupation_code"] for o in full.job_orders
+    } & unclassified == unclassified  # some 待归类 demand
     for o in full.job_orders:
-        assert o["occupation_code"] in codes
+        assert o["occupation_code"] in codes or o["occupation_code"] in unclassified
         assert o["route"] in routes
         assert o["region_code"] in regions
         assert 1 <= o["headcount"] <= 60 and 0 <= o["filled"] <= o["headcount"]
@@ -174,6 +178,8 @@ def test_job_orders_are_plausible(full: demo.DemoData) -> None:
         assert o["public_welfare"] == (o["route"] == "public_welfare")
         if o["public_welfare"]:
             assert codes[o["occupation_code"]]["public_welfare"]
+        if o["occupation_code"] in unclassified:
+            assert o["status"] == "open" and not o["certificates_required"]
         employer = full.employers[o["employer_index"]]
         if employer["is_partner"]:
             assert o["route"] == "out_of_province" and o["wage_min"] >= 4500
@@ -223,6 +229,10 @@ def test_worker_mix(full: demo.DemoData) -> None:
     assert 0.1 * n < sum(bool(w["desired_training"]) for w in full.workers) < 0.6 * n
     assert sum(bool(w["completed_training"]) for w in full.workers) > 0.02 * n
     assert len({w["name"] for w in full.workers}) > 0.8 * n
+    # matching v2: years in the trade, and certificates as printed on the card
+    assert sum(bool(w["experience_years"]) for w in full.workers) > 0.5 * n
+    assert all(0 < e["years"] <= 20 for w in full.workers for e in w["experience_years"])
+    assert {"特种作业操作证（低压电工作业）", "健康证明"} <= certs
 
 
 def _person(data: demo.DemoData, name: str) -> dict[str, Any]:

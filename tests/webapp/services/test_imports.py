@@ -133,6 +133,15 @@ def test_a_changed_row_updates_only_the_columns_in_the_file(db_session: Session,
         ({"可到岗日期": "2026/12/01"}, "available_from", date(2026, 12, 1)),
         ({"期望月工资（元）": 5500.0}, "expected_wage", 5500),
         ({"手机号码": 13912345678}, "phone", "13912345678"),
+        (
+            {"从业经历": "电焊:6、钢筋工 2年"},
+            "experience_years",
+            [
+                {"occupation": "电焊", "years": 6},
+                {"occupation": "钢筋工", "years": 2},
+            ],
+        ),
+        ({"从业年限": "保洁"}, "experience_years", [{"occupation": "保洁", "years": 0}]),
     ],
 )
 def test_cells_in_the_spreadsheet_dialect(

@@ -111,7 +111,7 @@ def test_nightly_batch_reranks_only_what_changed(db_session):
 
     assert ranking.rerank_changed(db_session, today=TODAY)["orders"] == 0
 
-    cook = make_worker(db_session, skills=["烹饪"], certificates=[], desired_occupations=["厨师"])
+    cook = make_worker(db_session, skills=["烹饪"], certificates=["健康证"], desired_occupations=["厨师"])
     counts = ranking.rerank_changed(db_session, today=TODAY)
 
     assert counts["changed_workers"] == 1 and counts["orders"] == 1
@@ -136,7 +136,7 @@ def test_worker_leaving_the_pool_drops_out_of_stored_matches(db_session):
 def test_staff_see_the_best_of_their_own_county(db_session):
     order = make_job_order(db_session)
     make_worker(db_session)  # 南乐县, better
-    local = make_worker(db_session, region_code="410922200001", certificates=[])  # 清丰县
+    local = make_worker(db_session, region_code="410922200001", expected_wage=9000)  # 清丰县, asks for more
     qingfeng = Actor.of(make_user(db_session, role="staff", region_code=QINGFENG))
 
     _, ranked = matches_for_order(db_session, qingfeng, order.id, today=TODAY)
