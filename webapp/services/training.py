@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import config
 import matcher
+from webapp import policy
 from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from webapp.i18n import N_
 from webapp.models import JobOrder, Placement, Worker
@@ -568,10 +569,48 @@ def trainee_view(worker: Worker, today: date) -> Trainee:
 
 
 @dataclass(frozen=True)
+class Chances:
+    """How a course changes one worker's chances on the orders it trains for.
+
+    ``now`` and ``after`` are the best engine score over the orders whose hard constraints the worker meets,
+    without and with the course (its certificate and completed training). ``only_certificate``: they have the
+    skill and lack only a certificate the orders require and the course awards (a near miss, 差证);
+    ``qualifies_after``: the course lifts them over the qualification threshold; ``qualified_now``: they already
+    qualify and hold what the orders require.
+
+    >>> Chances(0.55, 0.85, False, True, False).tier, Chances(0.65, 0.8, True, True, False).tier
+    (1, 0)
+    """
+
+    now: float = 0.0
+    after: float = 0.0
+    only_certificate: bool = False
+    qualifies_after: bool = False
+    qualified_now: bool = False
+
+    @property
+    def gain(self) -> float:
+        return self.after - self.now
+
+    @property
+    def tier(self) -> int:
+        """0 near misses, 1 qualified by the course, 2 helped but not qualified, 3 qualified already."""
+        if self.qualified_now:
+            return 3
+        if self.only_certificate:
+            return 0
+        return 1 if self.qualifies_after else 2
+
+
+@dataclass(frozen=True)
 class Proposal:
+    """A worker to enrol, why, and how the course would change their chances. ``reason`` is a msgid and its
+    values, translated where shown."""
+
     trainee: Trainee
     source: str  # "signup" | "wished" | "near_miss"
-    reason: str
+    reason: tuple[str, dict[str, Any]]
+    chances: Chances = field(default_factory=Chances)
 
 
 def _asked_for(texts: Iterable[str], code: str) -> bool:
@@ -579,12 +618,70 @@ def _asked_for(texts: Iterable[str], code: str) -> bool:
     return any(tax.resolve(t) == code for t in texts if t)
 
 
+SOURCE_RANK = {"signup": 0, "wished": 1, "near_miss": 2}
+
+
+def _proposal_key(p: Proposal) -> tuple[int, float, int, int]:
+    return (p.chances.tier, -round(p.chances.gain, 6), SOURCE_RANK[p.source], p.trainee.worker_id)
+
+
+def course_chances(
+    orders: Sequence[matcher.JobOrderProfile],
+    worker: matcher.WorkerProfile,
+    trained: matcher.WorkerProfile,
+    ctx: matcher.MatchContext,
+    *,
+    threshold: float,
+    relevant_only: bool,
+) -> tuple[Chances, int | None] | None:
+    """The worker's :class:`Chances` and the order the course qualifies them for (if any); ``None`` when no
+    order's hard constraints allow them (or, with ``relevant_only``, none is relevant to them)."""
+    best_now = best_after = 0.0
+    only_cert = lifts = qualified = False
+    lifted_on: int | None = None
+    allowed = False
+    for order in orders:
+        if matcher.check_constraints(order, trained, ctx) is not None:
+            continue
+        if relevant_only and not matcher.is_relevant(order, trained, ctx):
+            continue
+        allowed = True
+        before, after = matcher.score_pair(order, worker, ctx), matcher.score_pair(order, trained, ctx)
+        if before is None or after is None:
+            continue
+        best_now, best_after = max(best_now, before.score), max(best_after, after.score)
+        missing = after.breakdown["certificates"] > before.breakdown["certificates"]
+        if before.score >= threshold and not missing:
+            qualified = True
+        if after.score >= threshold and (before.score < threshold or missing):
+            lifts = True
+            lifted_on = lifted_on or order.id
+            if missing and before.breakdown["occupation"] >= 1.0:
+                only_cert = True
+                lifted_on = order.id
+    if not allowed:
+        return None
+    return Chances(best_now, best_after, only_cert, lifts, qualified), lifted_on
+
+
 def propose_enrolees(
-    session: Session, actor: Actor, course_id: int, *, limit: int = 100, today: date | None = None
-) -> tuple[Course, list[Proposal]]:
-    """Seeking, verified workers of the trainer's city to enrol, best reason first: those who signed up for this
-    course on the board, then those who asked for this training, then the near misses of the linked orders
-    (or of every open order of the occupation) — people one certificate or skill short of qualifying."""
+    session: Session,
+    actor: Actor,
+    course_id: int,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    today: date | None = None,
+) -> tuple[Course, Page]:
+    """Seeking, verified workers of the trainer's city to enrol, one page of :class:`Proposal` at a time.
+
+    Candidates are those who signed up for this course on the board, those who asked for this training and
+    those relevant to the linked orders (or to every open order of the occupation when none is linked). A
+    candidate must meet the hard constraints (age limits, mobility, public-welfare eligibility …) of at least
+    one of these orders. They are ranked by how much the course would change their chances (:class:`Chances`):
+    near misses lacking only the certificate first, then those the course would qualify, then by the rise in
+    their best score. The policy's ``propose`` rule keeps workers who did not consent to share from trainers.
+    """
     today = today or date.today()
     course = get_course(session, actor, course_id)
     check_manage(actor, course)
@@ -593,44 +690,64 @@ def propose_enrolees(
     name = reference.occupation_name(course.occupation_code)
 
     def scoped(stmt: Any) -> Any:
+        stmt = policy.scoped(actor, stmt, Worker, "propose")
         stmt = stmt.where(Worker.verified.is_(True), Worker.status == "seeking")
         return stmt.where(Worker.region_code.startswith(prefix)) if prefix else stmt
 
-    picked: dict[int, tuple[str, str]] = {}
-    signed = session.scalars(
-        scoped(
-            select(Worker.id)
-            .join(SignupRequest, SignupRequest.worker_id == Worker.id)
-            .where(SignupRequest.course_id == course.id, SignupRequest.status != "rejected")
-        ).order_by(Worker.id)
+    signed = set(
+        session.scalars(
+            scoped(
+                select(Worker.id)
+                .join(SignupRequest, SignupRequest.worker_id == Worker.id)
+                .where(SignupRequest.course_id == course.id, SignupRequest.status != "rejected")
+            )
+        )
     )
-    for wid in signed:
-        picked.setdefault(wid, ("signup", "在公开栏报名本课程"))
-    for wid, wishes in session.execute(
-        scoped(select(Worker.id, Worker.desired_training)).order_by(Worker.id)
-    ).all():
-        if wid not in picked and _asked_for(wishes or (), course.occupation_code):
-            picked[wid] = ("wished", f"希望参加{name}培训")
-    orders = list(course.job_orders) or [
+    orders = [o for o in course.job_orders if o.status == "open"] or [
         o for o in _open_orders(session, today) if o.occupation_code == course.occupation_code
     ]
-    if orders:
-        gaps = matcher.training_gaps(
-            [ranking.order_profile(o) for o in orders if o.status == "open"],
-            _workers_for(session, prefix),
-            reference.match_context(today),
-            threshold=_threshold(),
-        )
-        for gap in gaps:
-            for wid in gap.near_miss:
-                picked.setdefault(wid, ("near_miss", f"差证书或技能即可胜任{gap.occupation_name}岗位"))
-    ids = [wid for wid in picked if wid not in taken]
-    workers = {w.id: w for w in session.scalars(scoped(select(Worker).where(Worker.id.in_(ids))))}
-    rank = {s: i for i, s in enumerate(("signup", "wished", "near_miss"))}
-    ordered = sorted((wid for wid in ids if wid in workers), key=lambda w: (rank[picked[w][0]], w))
-    return course, [
-        Proposal(trainee_view(workers[w], today), picked[w][0], picked[w][1]) for w in ordered[:limit]
-    ]
+    ctx = reference.match_context(today)
+    profiles = [ranking.order_profile(o) for o in orders]
+    titles = {o.id: o.title for o in orders}
+    threshold = _threshold()
+    proposals: list[Proposal] = []
+    for worker in session.scalars(scoped(select(Worker)).order_by(Worker.id)):
+        if worker.id in taken:
+            continue
+        wished = _asked_for(worker.desired_training or (), course.occupation_code)
+        source = "signup" if worker.id in signed else "wished" if wished else "near_miss"
+        chances, lifted_on = Chances(), None
+        if profiles:
+            before = ranking.profile_from_row(worker)
+            trained = replace(
+                before,
+                certificates=(*before.certificates, course.certificate_name),
+                completed_training=(*before.completed_training, name),
+            )
+            found = course_chances(
+                profiles, before, trained, ctx, threshold=threshold, relevant_only=source == "near_miss"
+            )
+            if found is None:
+                continue
+            chances, lifted_on = found
+            if source == "near_miss" and chances.gain <= 0:
+                continue
+        elif source == "near_miss":
+            continue
+        if chances.only_certificate and lifted_on is not None:
+            reason = (N_("只差本课程的证书即可胜任“%(title)s”"), {"title": titles[lifted_on]})
+        elif chances.qualifies_after and lifted_on is not None:
+            reason = (N_("参加本课程后即可胜任“%(title)s”"), {"title": titles[lifted_on]})
+        elif source == "signup":
+            reason = (N_("在公开栏报名本课程"), {})
+        elif source == "wished":
+            reason = (N_("希望参加%(name)s培训"), {"name": name})
+        else:
+            reason = (N_("参加培训后匹配度提高%(points)s分"), {"points": round(chances.gain * 100)})
+        proposals.append(Proposal(trainee_view(worker, today), source, reason, chances))
+    proposals.sort(key=_proposal_key)
+    start = (page - 1) * per_page
+    return course, Page(proposals[start : start + per_page], len(proposals), page, per_page)
 
 
 # --- enrolment, attendance, results -------------------------------------------------------------------------
@@ -658,6 +775,8 @@ def enrol(
             if wid not in workers
             or not workers[wid].verified
             or (prefix and not workers[wid].region_code.startswith(prefix))
+            # a trainer enrols only those who consented to share their data (the policy's propose rule)
+            or not policy.can(actor, "propose", workers[wid])
         ]
         if errors:
             raise ValidationError(

@@ -26,6 +26,7 @@ from webapp.training import bp
 from webapp.training.forms import ActionForm, CourseForm, ResultForm
 
 PER_PAGE = 20
+PROPOSALS_PER_PAGE = 50
 NEEDS_PER_PAGE = 50
 COURSE_STATUS_LABELS = {"open": _l("报名/培训中"), "finished": _l("已结业"), "cancelled": _l("已取消")}
 ENROLMENT_LABELS = {
@@ -255,12 +256,14 @@ def proposals(course_id: int) -> tuple[str, int] | Response:
             return redirect(url_for(".course", course_id=course_id))
     elif form.is_submitted():
         status = csrf_failed(form)
-    course, proposed = training.propose_enrolees(db.session, actor, course_id)
+    course, proposed = training.propose_enrolees(
+        db.session, actor, course_id, page=_page_number(), per_page=PROPOSALS_PER_PAGE
+    )
     return (
         render_template(
             "training/proposals.html",
             course=course,
-            proposals=proposed,
+            page=proposed,
             form=form,
             seats=training.seats_left(db.session, course),
         ),

@@ -244,18 +244,18 @@ def test_proposals_put_sign_ups_first_then_wishes_then_near_misses(db_session: S
 
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
 
-    assert [(p.trainee.name, p.source) for p in proposals] == [
+    assert [(p.trainee.name, p.source) for p in proposals.items] == [
         ("报了名", "signup"),
         ("想学焊", "wished"),
         ("差证书", "near_miss"),
     ]
-    first = proposals[0].trainee
+    first = proposals.items[0].trainee
     assert "*" in first.id_number_masked and "*" in first.phone_masked
     assert not hasattr(first, "poverty_registered") and not hasattr(first, "disability")
     training.enrol(db_session, actor(trainer), course.id, {wisher.id: "wished"})
     _, after = training.propose_enrolees(db_session, actor(trainer), course.id)
-    assert wisher.id not in {p.trainee.worker_id for p in after} and near.id in {
-        p.trainee.worker_id for p in after
+    assert wisher.id not in {p.trainee.worker_id for p in after.items} and near.id in {
+        p.trainee.worker_id for p in after.items
     }
 
 

@@ -61,7 +61,7 @@ def test_order_based_course_from_gap_to_paid_subsidy(client: FlaskClient, db_ses
     course = ended_course(db_session, trainer, [order], days=1, capacity="3", cost="1800")
     assert course.certificate_name == WELDER_CERT
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
-    proposed = [p.trainee.worker_id for p in proposals]
+    proposed = [p.trainee.worker_id for p in proposals.items]
     assert {zhao.id, li.id, wang.id} <= set(proposed)
     training.enrol(
         db_session, actor(trainer), course.id, {zhao.id: "wished", li.id: "wished", wang.id: "near_miss"}
