@@ -414,3 +414,86 @@ REGISTRY.add(
         },
     )
 )
+
+
+# --- training, subsidies and 防返贫 monitoring (issue 13: course rules, proposals, households) ---------------
+# Minimal entries for the workflow actions of this feature; the full rules of Course, Enrolment and SubsidyClaim
+# come with the registry's entries for every existing model.
+
+from webapp.models.households import Household  # noqa: E402
+from webapp.models.training import Course, Enrolment, SubsidyClaim  # noqa: E402
+
+OWN_COURSE = own("provider.user_id", "user_id")
+
+REGISTRY.add(
+    ModelRules(
+        Course,
+        "course",
+        {
+            "read": {**ANY_STAFF, TRAINER: OWN_COURSE},
+            "create": {TRAINER: ALWAYS},
+            "update": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
+            # 结业 of the whole course (irreversible; confirmed with a summary first)
+            "finish": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
+        },
+        messages={"finish": "只有开班的培训机构可以管理该课程"},
+    )
+)
+
+REGISTRY.add(
+    ModelRules(
+        Enrolment,
+        "enrolment",
+        {
+            "read": {**ANY_STAFF, TRAINER: own("course.provider.user_id", "user_id")},
+            "create": {ADMIN: ALWAYS, TRAINER: own("course.provider.user_id", "user_id")},
+            "update": {ADMIN: ALWAYS, TRAINER: own("course.provider.user_id", "user_id")},
+            # 结业 / 未通过 / 退出 and the certificate of one trainee
+            "result": {ADMIN: ALWAYS, TRAINER: own("course.provider.user_id", "user_id")},
+        },
+        messages={"result": "只有开班的培训机构可以管理该课程"},
+    )
+)
+
+CLAIM_DECIDERS = {ADMIN: ALWAYS, **staff(in_region("course.region_code"))}
+
+REGISTRY.add(
+    ModelRules(
+        SubsidyClaim,
+        "subsidy_claim",
+        {
+            "read": {**CLAIM_DECIDERS, TRAINER: own("course.provider.user_id", "user_id")},
+            "create": {ADMIN: ALWAYS, TRAINER: own("course.provider.user_id", "user_id")},
+            "update": {ADMIN: ALWAYS, TRAINER: own("course.provider.user_id", "user_id")},
+            # 批准 and 支付 by the staff of the course's place; the same person never does both (four-eyes,
+            # checked in services.subsidies with its own message)
+            "approve": CLAIM_DECIDERS,
+            "pay": CLAIM_DECIDERS,
+            "return": CLAIM_DECIDERS,
+        },
+        messages={
+            "approve": "只有培训场所所在地的人社部门工作人员可以审核、支付补贴",
+            "pay": "只有培训场所所在地的人社部门工作人员可以审核、支付补贴",
+            "return": "只有培训场所所在地的人社部门工作人员可以审核、支付补贴",
+        },
+    )
+)
+
+REGISTRY.add(
+    ModelRules(
+        Household,
+        "household",
+        {
+            "read": REGIONAL,
+            "create": REGIONAL,
+            "update": REGIONAL,
+            # record a visit (走访) — the coordinators of the household's village, township and county
+            "visit": REGIONAL,
+        },
+        messages={
+            "create": "该地区不在您的管辖范围内",
+            "update": "该地区不在您的管辖范围内",
+            "visit": "该户不在您的管辖范围内",
+        },
+    )
+)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 import config
+from webapp import policy
 from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from webapp.i18n import N_
 from webapp.models import Placement, utcnow
@@ -325,6 +326,7 @@ def check_decide(actor: Actor, claim: SubsidyClaim) -> None:
 
 def _plan_approve(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim:
     claim = get_claim(session, actor, claim_id)
+    policy.require(actor, "approve", claim)
     check_decide(actor, claim)
     if claim.status != "submitted":
         raise Conflict("只有待审核的申请可以批准")
@@ -409,6 +411,7 @@ def _plan_pay(
     session: Session, actor: Actor, claim_id: int, budget_line_id: Any
 ) -> tuple[SubsidyClaim, BudgetLine]:
     claim = get_claim(session, actor, claim_id)
+    policy.require(actor, "pay", claim)
     check_decide(actor, claim)
     if claim.status != "approved":
         raise Conflict("只有已批准的申请可以支付")

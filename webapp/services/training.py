@@ -1023,6 +1023,7 @@ def _plan_result(
 ) -> _ResultPlan:
     """Every rule of a result, checked without writing: raises the error the step would raise."""
     enrolment = get_enrolment(session, actor, enrolment_id)
+    policy.require(actor, "result", enrolment)
     course = enrolment.course
     check_manage(actor, course)
     c = Collector()
@@ -1228,6 +1229,7 @@ def record_result(
 
 def _plan_finish(session: Session, actor: Actor, course_id: int, today: date) -> Course:
     course = get_course(session, actor, course_id)
+    policy.require(actor, "finish", course)
     check_manage(actor, course)
     if course.status != "open":
         raise Conflict("课程已结业或已取消")
