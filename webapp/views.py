@@ -31,5 +31,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(placements.bp)
     app.register_blueprint(stats.bp)
     app.register_blueprint(imports.bp)
+    from webapp import households  # 防返贫监测 (四不摘)
+
+    app.register_blueprint(households.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api.bp)

@@ -14,6 +14,7 @@ employed or who has an active placement).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 import config
 from webapp import policy
 from webapp.errors import Conflict, ValidationError
+from webapp.i18n import N_
 from webapp.models import Placement, Worker
 from webapp.models.households import MEMBER_RELATIONS, Household, HouseholdMember, HouseholdVisit
 from webapp.services import audit, reference, transaction
@@ -57,7 +59,13 @@ HOUSEHOLD_FIELDS = (
     "cleared_reason",
 )
 VISIT_FIELDS = ("visited_on", "risk_flags", "note")
-RELATION_LABELS = {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"}
+RELATION_LABELS = {
+    "head": N_("户主"),
+    "spouse": N_("配偶"),
+    "child": N_("子女"),
+    "parent": N_("父母"),
+    "other": N_("其他"),
+}
 FIRST_YEAR = 2013  # 精准扶贫 began: no household left poverty before it
 
 
@@ -220,6 +228,29 @@ def _set_members(
         m.relation = relation[m.worker_id]
     have = {m.worker_id for m in kept}
     household.members = kept + [HouseholdMember(worker_id=w, relation=r) for w, r in members if w not in have]
+
+
+def members_from_text(
+    session: Session, actor: Actor, text: Any, *, keep: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """The members a clerk types: worker numbers or ID numbers separated by commas, the head first; members
+    already in the household (``keep``: worker id → relation) keep their relation."""
+    from webapp.services.followups import resolve_worker
+
+    parts = [p for p in re.split(r"[,，、;；\s]+", str(text or "")) if p]
+    if len(parts) > 20:
+        raise ValidationError("一户最多20名成员", fields={"members": "一户最多20名成员"})
+    out = []
+    for n, part in enumerate(parts):
+        try:
+            worker_id = resolve_worker(session, actor, part)
+        except ValidationError as err:
+            raise ValidationError(
+                err.message, fields={"members": f"“{part[:20]}”：{err.fields['worker']}"}
+            ) from None
+        relation = "head" if n == 0 else (keep or {}).get(worker_id, "other")
+        out.append({"worker_id": worker_id, "relation": "other" if n and relation == "head" else relation})
+    return out
 
 
 # --- writing ----------------------------------------------------------------------------------------------------
