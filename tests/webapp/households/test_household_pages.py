@@ -86,3 +86,12 @@ def test_other_counties_and_employers_do_not_see_households(client: FlaskClient,
     login(client, make_user(db_session, role="employer", region_code=None, employer_id=employer.id))
     assert client.get(f"/households/{household.id}").status_code == 404
     assert "防返贫监测" not in text(client.get("/").get_data(as_text=True))
+
+
+def test_the_follow_up_page_reminds_of_households_due(client: FlaskClient, db_session: Session) -> None:
+    staff = make_user(db_session, role="staff", region_code=NANLE)
+    login(client, staff)
+    assert "防返贫监测户" not in text(client.get("/placements/follow-ups").get_data(as_text=True))
+    client.post("/households/new", data={"head_name": "李建军", "region_code": WUCUN, "category": "marginal"})
+    page = text(client.get("/placements/follow-ups").get_data(as_text=True))
+    assert "防返贫监测户：1 户即将到期走访，0 户已逾期。" in page
