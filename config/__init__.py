@@ -9,7 +9,8 @@ The bureau edits the files beside this module; code reads them only through thes
 ``routes.toml``            employment routes (六个一批)
 ``fairs.toml``             kinds of recruitment fair and pre-fair shortlist defaults
 ``security.toml``          retention periods, login throttling and upload limits
-``subsidies.toml``         training subsidy standards per occupation (政府统一买单)
+``subsidies.toml``         training subsidy standards per occupation (政府统一买单) and course rules
+``households.toml``        防返贫 monitoring categories, risk flags and visit reminders (四不摘)
 =========================  ==============================================================================
 
 Each ``parse_*`` function reads one file from any path, checks it and returns plain lists and dicts; any problem
@@ -65,6 +66,8 @@ __all__ = [
     "parse_security_settings",
     "load_security_settings",
     "parse_subsidies",
+    "parse_household_settings",
+    "load_household_settings",
 ]
 
 #: Folder holding the editable data files.
@@ -685,12 +688,29 @@ def _subsidy_rule(path: Path, where: str, table: Mapping[str, Any], keys: tuple[
     return {"yuan_per_trainee": yuan, "require_certificate": certificate, "employed_within_days": days}
 
 
+#: ``[course_rules]`` of ``subsidies.toml`` when the file has none: 80% attendance for 结业.
+DEFAULT_COURSE_RULES: dict[str, Any] = {"attendance_threshold": 0.8}
+
+
+def _course_rules(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
+    table = data.get("course_rules", DEFAULT_COURSE_RULES)
+    if not isinstance(table, dict):
+        raise _fail(path, "[course_rules]", "must be a table")
+    _check_keys(path, "[course_rules]", table, ("attendance_threshold",))
+    share = _number(path, "[course_rules]", "attendance_threshold", table["attendance_threshold"])
+    if not 0 < share <= 1:
+        raise _fail(path, "[course_rules]", f"attendance_threshold must be in (0, 1], got {share}")
+    return {"attendance_threshold": float(share)}
+
+
 def parse_subsidies(path: str | Path) -> dict[str, Any]:
-    """Read and check the training subsidy standards; return ``{"default": rule | None, "standards": [...]}``.
+    """Read and check the training subsidy standards; return ``{"default": rule | None, "standards": [...],
+    "course_rules": {"attendance_threshold": share}}``.
 
     A rule is ``{"yuan_per_trainee": int > 0, "require_certificate": bool, "employed_within_days": int >= 0}``
     (0 days: employment not required); each standard is a rule with its ``occupation`` (a Chinese name, unique
-    in the file; the web application checks it against the taxonomy).
+    in the file; the web application checks it against the taxonomy). ``course_rules`` (``[course_rules]``,
+    optional) holds the share of course days a trainee must attend for 结业, in (0, 1].
 
     Example:
         >>> subsidies = parse_subsidies(DATA_DIR / "subsidies.toml")
@@ -700,7 +720,7 @@ def parse_subsidies(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     data = _read_toml(path)
-    _check_top_level(path, data, ("default", "standard"))
+    _check_top_level(path, data, ("default", "standard", "course_rules"))
     default = None
     if "default" in data:
         if not isinstance(data["default"], dict):
@@ -718,7 +738,7 @@ def parse_subsidies(path: str | Path) -> dict[str, Any]:
             )
         seen[occupation.casefold()] = number
         standards.append({"occupation": occupation, **rule})
-    return {"default": default, "standards": standards}
+    return {"default": default, "standards": standards, "course_rules": _course_rules(path, data)}
 
 
 # ----------------------------------------------------------------------------------- follow-ups and stats
@@ -768,6 +788,47 @@ def parse_followup_settings(path: str | Path) -> dict[str, Any]:
             raise _fail(path, "[reminders]", f"{key} must be at least 0, got {value}")
         reminders[key] = value
     return {"visits": visits, "reminders": reminders}
+
+
+def parse_household_settings(path: str | Path) -> dict[str, Any]:
+    """Read and check the 防返贫 monitoring settings; return ``{"categories": [...], "risks": [...],
+    "reminders": {"days_before": int}}``.
+
+    Categories are dicts with ``key``, ``name_zh``, ``name_en`` and ``visit_every_days`` (a whole number >= 1);
+    risks are dicts with ``key``, ``name_zh`` and ``name_en``.
+
+    Example:
+        >>> s = parse_household_settings(DATA_DIR / "households.toml")
+        >>> [c["name_zh"] for c in s["categories"]]
+        ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户']
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    _check_top_level(path, data, ("category", "risk", "reminders"))
+    raw = {
+        entry.get("key"): entry.get("visit_every_days") for entry in _array_of_tables(path, data, "category")
+    }
+    stripped = {
+        "category": [{k: v for k, v in e.items() if k != "visit_every_days"} for e in data["category"]]
+    }
+    categories = _keyed_entries(path, stripped, "category", ("key", "name_zh", "name_en"))
+    for number, category in enumerate(categories, start=1):
+        where = f"category #{number} ({category['key']})"
+        if raw.get(category["key"]) is None:
+            raise _fail(path, where, "missing visit_every_days")
+        days = int(_number(path, where, "visit_every_days", raw[category["key"]], integer=True))
+        if days < 1:
+            raise _fail(path, where, f"visit_every_days must be at least 1, got {days}")
+        category["visit_every_days"] = days
+    risks = _keyed_entries(path, data, "risk", ("key", "name_zh", "name_en"))
+    table = data.get("reminders")
+    if not isinstance(table, dict):
+        raise _fail(path, "file", "expected a [reminders] table")
+    _check_keys(path, "[reminders]", table, ("days_before",))
+    days_before = int(_number(path, "[reminders]", "days_before", table["days_before"], integer=True))
+    if days_before < 0:
+        raise _fail(path, "[reminders]", f"days_before must be at least 0, got {days_before}")
+    return {"categories": categories, "risks": risks, "reminders": {"days_before": days_before}}
 
 
 _STATISTICS_KEYS = ("home_region", "trend_weeks", "top_occupations")
@@ -869,6 +930,12 @@ def load_fair_settings() -> dict[str, Any]:
 def load_subsidies() -> dict[str, Any]:
     """The shipped training subsidy standards (``subsidies.toml``); see :func:`parse_subsidies`."""
     return parse_subsidies(DATA_DIR / "subsidies.toml")
+
+
+@functools.cache
+def load_household_settings() -> dict[str, Any]:
+    """The shipped 防返贫 monitoring settings (``households.toml``); see :func:`parse_household_settings`."""
+    return parse_household_settings(DATA_DIR / "households.toml")
 
 
 @functools.cache

@@ -80,6 +80,7 @@ from webapp.models.fairs import (
     ShortlistEntry,
 )
 from webapp.models.followups import FollowUp, FollowUpReminder, ImportBatch, StatsSnapshot
+from webapp.models.households import Household, HouseholdMember, HouseholdVisit
 from webapp.models.onboarding import EmployerApplication
 from webapp.models.security import (
     ApiToken,
@@ -862,7 +863,10 @@ _add(
         "create": {ADMIN: ALWAYS, TRAINER: OWN_COURSE & flag("worker.consent_to_share")},
         "update": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
         "export": {**regional("worker.region_code"), TRAINER: OWN_COURSE},
+        # 结业 / 未通过 / 退出 and the certificate of one trainee (irreversible; confirmed with a summary first)
+        "result": {ADMIN: ALWAYS, TRAINER: OWN_COURSE},
     },
+    messages={"result": "只有开班的培训机构可以管理该课程"},
 )
 _add(
     Attendance,
@@ -1052,6 +1056,35 @@ _add(
     },
     messages={"approve": "只能审核本辖区的企业", "return": "只能审核本辖区的企业"},
 )
+
+# 防返贫 monitoring (四不摘, issue 13): households that left poverty, their members and visits, kept by the staff
+# of the household's village, township and county (and those above).
+_add(
+    Household,
+    "household",
+    {
+        "read": REGIONAL,
+        "create": REGIONAL,
+        "update": REGIONAL,
+        # record a visit (走访)
+        "visit": REGIONAL,
+    },
+    messages={
+        "create": "该地区不在您的管辖范围内",
+        "update": "该地区不在您的管辖范围内",
+        "visit": "该户不在您的管辖范围内",
+    },
+)
+for _model, _key in ((HouseholdMember, "household_member"), (HouseholdVisit, "household_visit")):
+    _add(
+        _model,
+        _key,
+        {
+            "read": regional("household.region_code"),
+            "create": regional("household.region_code"),
+            "update": regional("household.region_code"),
+        },
+    )
 
 # --- which rule each page and API route performs ------------------------------------------------------------
 
@@ -1243,4 +1276,16 @@ ROUTES: dict[str, tuple[str, str] | None] = {
     "privacy.request_erase": ("worker", "erase"),
     "privacy.request_purge": ("privacy_request", "purge"),
     "privacy.decide": ("privacy_request", "decide"),
+    # 防返贫 monitoring (issue 13)
+    "households.index": ("household", "read"),
+    "households.create": ("household", "create"),
+    "households.detail": ("household", "read"),
+    "households.edit": ("household", "update"),
+    "households.clear": ("household", "update"),
+    "api.list_households": ("household", "read"),
+    "api.household_stats": ("household", "read"),
+    "api.get_household": ("household", "read"),
+    "api.create_household": ("household", "create"),
+    "api.update_household": ("household", "update"),
+    "api.record_household_visit": ("household", "visit"),
 }

@@ -37,5 +37,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp import privacy  # 审计日志, 个人信息注销与清理的申请和审批
 
     app.register_blueprint(privacy.bp)
+
+    from webapp import households  # 防返贫监测 (四不摘)
+
+    app.register_blueprint(households.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api.bp)

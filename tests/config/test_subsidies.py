@@ -41,6 +41,15 @@ def test_shipped_standards_name_taxonomy_occupations() -> None:
 def test_default_is_optional(tmp_path: Path) -> None:
     data = parse_subsidies(write(tmp_path, "[[standard]]\n" + GOOD_STANDARD))
     assert data["default"] is None and len(data["standards"]) == 1
+    assert data["course_rules"] == {"attendance_threshold": 0.8}
+
+
+def test_course_rules_set_the_attendance_threshold(tmp_path: Path) -> None:
+    assert load_subsidies()["course_rules"] == {"attendance_threshold": 0.8}
+    data = parse_subsidies(
+        write(tmp_path, "[course_rules]\nattendance_threshold = 0.9\n[[standard]]\n" + GOOD_STANDARD)
+    )
+    assert data["course_rules"]["attendance_threshold"] == 0.9
 
 
 @pytest.mark.parametrize(
@@ -61,6 +70,8 @@ def test_default_is_optional(tmp_path: Path) -> None:
         ("[default]\nyuan_per_trainee = 1\n[[standard]]\n" + GOOD_STANDARD, "missing require_certificate"),
         ("", "expected one or more [[standard]] tables"),
         ("[[standards]]\n" + GOOD_STANDARD, "unknown top-level key standards"),
+        ("[course_rules]\nattendance_threshold = 1.5\n[[standard]]\n" + GOOD_STANDARD, "in (0, 1]"),
+        ("[course_rules]\nattendance = 0.5\n[[standard]]\n" + GOOD_STANDARD, "missing attendance_threshold"),
     ],
 )
 def test_bad_files_are_refused_with_the_reason(tmp_path: Path, text: str, problem: str) -> None:

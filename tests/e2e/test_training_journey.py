@@ -4,9 +4,10 @@ their certificates."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
-from tests.e2e.support import Visitor, assert_pages_in_english
+from tests.e2e.support import LiveServer, Visitor, assert_pages_in_english
 
 
 def test_trainer_opens_a_course_from_the_needs_and_records_certificates(visitor: Visitor) -> None:
@@ -70,15 +71,14 @@ def test_trainer_opens_a_course_from_the_needs_and_records_certificates(visitor:
     assert "已报名 2 人" in visitor.flash()
     assert "剩余 18" in page.locator("main dl").inner_text()
 
-    # Completion: each passes and gets a certificate number, shown on their row.
-    for n, name in enumerate(names, start=1):
-        row = page.locator("main tbody tr", has_text=name)
-        row.get_by_label("结果").select_option("completed")
-        row.get_by_label("证书编号").fill(f"HN2026-{n:04d}")
-        with page.expect_navigation():
-            row.get_by_role("button", name="登记").click()
-        assert f"已登记 {name}：" in visitor.flash() and f"证书 HN2026-{n:04d}" in visitor.flash()
-        assert f"HN2026-{n:04d}" in page.locator("main tbody tr", has_text=name).inner_text()
+    # 结业 before the course has ended is refused with the rule, and nothing is recorded.
+    row = page.locator("main tbody tr", has_text=names[0])
+    row.get_by_label("结果").select_option("completed")
+    row.get_by_label("证书编号").fill("HN2026-0001")
+    with page.expect_navigation():
+        row.get_by_role("button", name="登记").click()
+    assert "课程结束前不能登记结业结果" in visitor.flash()
+    assert "HN2026-0001" not in page.locator("main tbody").inner_text()
     visited.append(visitor.path())
     visitor.assert_accessible()
 
@@ -86,3 +86,155 @@ def test_trainer_opens_a_course_from_the_needs_and_records_certificates(visitor:
     assert "Trainees (2)" in page.locator("main").inner_text()
     assert_pages_in_english(visitor, visited)
     visitor.assert_clean()
+
+
+def _ended_course_with_trainees(live_server: LiveServer) -> tuple[int, list[str]]:
+    """Set-up outside the browser: trainer_demo's 5-day 母婴护理员 course in 南乐县 that ended yesterday (cost 2,000
+    元; the standard pays 1,500 元 for a certificate), two consenting job seekers enrolled and present every day,
+    and a budget line of 南乐县."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import User, Worker
+    from webapp.services import subsidies, training
+    from webapp.services.scope import Actor
+
+    with live_server.app.app_context():
+        session = db.session
+        trainer = Actor.of(session.scalar(select(User).where(User.username == "trainer_demo")))
+        city = Actor.of(session.scalar(select(User).where(User.username == "city_staff")))
+        end = date.today() - timedelta(days=1)
+        start = end - timedelta(days=4)
+        course = training.create_course(
+            session,
+            trainer,
+            {
+                "title": "母婴护理结业确认班",
+                "occupation": "母婴护理员",
+                "venue_kind": "base",
+                "venue_name": "南乐县职业技能培训基地",
+                "region_code": "410923",
+                "capacity": "5",
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+                "cost": "2000",
+                "certificate_name": "",
+                "description": "",
+                "job_order_ids": [],
+            },
+            today=start,
+        )
+        workers = session.scalars(
+            select(Worker)
+            .where(
+                Worker.verified.is_(True),
+                Worker.status == "seeking",
+                Worker.consent_to_share.is_(True),
+                Worker.region_code.startswith("410923"),
+            )
+            .order_by(Worker.id)
+            .limit(2)
+        ).all()
+        rows = training.enrol(session, trainer, course.id, {w.id: "manual" for w in workers})
+        for n in range(5):
+            day = (start + timedelta(days=n)).isoformat()
+            training.record_attendance(session, trainer, course.id, day, [r.id for r in rows])
+        subsidies.create_budget_line(
+            session,
+            city,
+            {
+                "name": "职业培训补贴（结业确认）",
+                "year": str(end.year),
+                "region_code": "410923",
+                "total": "100000",
+            },
+        )
+        names = [w.name for w in workers]
+        course_id = course.id
+        session.remove()
+    return course_id, names
+
+
+def test_irreversible_steps_ask_for_confirmation_and_two_people_approve_and_pay(
+    open_visitor: Callable[..., Visitor], live_server: LiveServer
+) -> None:
+    course_id, names = _ended_course_with_trainees(live_server)
+    # the trainer's steps run without JavaScript (plain forms and pages); the staff's pages are checked by axe
+    trainer = open_visitor("trainer_demo", java_script_enabled=False)
+    page = trainer.page
+    trainer.goto(f"/training/courses/{course_id}")
+
+    # 结业 with a certificate: a summary of what will happen, nothing recorded until confirmed.
+    for n, name in enumerate(names, start=1):
+        row = page.locator("main tbody tr", has_text=name)
+        row.get_by_label("结果").select_option("completed")
+        row.get_by_label("证书编号").fill(f"HN2026-{n:04d}")
+        row.get_by_label("发证机构").fill("濮阳市人力资源和社会保障局")
+        row.get_by_label("发证日期").fill((date.today() - timedelta(days=1)).isoformat())
+        with page.expect_navigation():
+            row.get_by_role("button", name="登记").click()
+        assert trainer.heading() == "确认登记结果：结业"
+        summary = page.locator("[data-confirmation]").inner_text()
+        assert name in summary and f"HN2026-{n:04d}" in summary and "不可撤销" in summary
+        if n == 1:  # going back records nothing
+            page.get_by_role("link", name="返回，不办理").click()
+            assert f"HN2026-{n:04d}" not in page.locator("main tbody").inner_text()
+            continue
+        with page.expect_navigation():
+            page.get_by_role("button", name="确认办理").click()
+        assert f"已登记 {name}：结业" in trainer.flash()
+    row = page.locator("main tbody tr", has_text=names[0])
+    row.get_by_label("结果").select_option("failed")
+    with page.expect_navigation():
+        row.get_by_role("button", name="登记").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认办理").click()
+
+    # 结业 of the course, confirmed; then the claim.
+    with page.expect_navigation():
+        page.get_by_role("button", name="结业（全部学员已登记结果）").click()
+    assert trainer.heading() == "确认课程结业"
+    assert "结业1人" in page.locator("[data-confirmation]").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认办理").click()
+    assert "课程已结业" in trainer.flash()
+    page.get_by_role("link", name="申请培训补贴").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("提交")).click()
+    claim_path = trainer.path()
+    assert "补贴申请已提交" in trainer.flash()
+
+    # 批准 by one staff member, confirmed; the same person may not pay (four-eyes).
+    approver = open_visitor("city_staff")
+    approver.goto(claim_path)
+    with approver.page.expect_navigation():
+        approver.page.get_by_role("button", name="批准").click()
+    assert approver.heading() == "确认批准补贴申请"
+    assert "四眼原则" in approver.page.locator("[data-confirmation]").inner_text()
+    approver.assert_accessible()
+    with approver.page.expect_navigation():
+        approver.page.get_by_role("button", name="确认办理").click()
+    assert "已批准" in approver.flash()
+    with approver.page.expect_navigation():
+        approver.page.get_by_role("button", name="支付").click()
+    assert "四眼原则" in approver.flash()
+
+    # 支付 by another, confirmed with the budget line's balance before and after.
+    payer = open_visitor("nanle_staff")
+    payer.goto(claim_path)
+    line = payer.page.locator("select[name=budget_line_id] option", has_text="结业确认").get_attribute(
+        "value"
+    )
+    payer.page.get_by_label("预算科目").select_option(value=line)
+    with payer.page.expect_navigation():
+        payer.page.get_by_role("button", name="支付").click()
+    assert payer.heading() == "确认支付补贴"
+    summary = payer.page.locator("[data-confirmation]").inner_text()
+    assert "金额1500元" in summary and "100000元 → 98500元" in summary
+    payer.assert_accessible()
+    with payer.page.expect_navigation():
+        payer.page.get_by_role("button", name="确认办理").click()
+    assert "已支付" in payer.flash()
+    assert payer.page.locator("[data-status]").first.get_attribute("data-status") == "paid"
+    for visitor in (trainer, approver, payer):
+        visitor.assert_clean()

@@ -10,4 +10,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate_request)
 bp.after_request(finish_response)
 
-from webapp.api import fairs, placements, stats, training, users, views  # noqa: E402,F401
+from webapp.api import fairs, households, placements, stats, training, users, views  # noqa: E402,F401

@@ -814,15 +814,17 @@ def _fair_paths(read: dict[str, Any], write: dict[str, Any], created: dict[str, 
 
 
 def _training_schemas() -> dict[str, Schema]:
+    from webapp.api import households
     from webapp.api.training import openapi_schemas
 
-    return openapi_schemas()
+    return {**openapi_schemas(), **households.openapi_schemas()}
 
 
 def _training_paths() -> dict[str, Any]:
+    from webapp.api import households
     from webapp.api.training import openapi_paths
 
-    return openapi_paths()
+    return {**openapi_paths(), **households.openapi_paths()}
 
 
 # --- placements, follow-ups and statistics (webapp/api/placements.py, webapp/api/stats.py) ----------------
@@ -883,6 +885,7 @@ def build_document(*, route_keys: Iterable[str] | None = None, match_limit_max: 
             {"name": "training"},
             {"name": "subsidies"},
             {"name": "placements"},
+            {"name": "households"},
             {"name": "statistics"},
             {"name": "users"},
         ],

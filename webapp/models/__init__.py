@@ -312,6 +312,7 @@ class AuditLog(db.Model):
 # on the metadata so that migrations and tests see every table.
 from webapp.models.fairs import *  # noqa: E402,F401,F403
 from webapp.models.followups import *  # noqa: E402,F401,F403
+from webapp.models.households import *  # noqa: E402,F401,F403
 from webapp.models.onboarding import *  # noqa: E402,F401,F403
 from webapp.models.security import *  # noqa: E402,F401,F403
 from webapp.models.training import *  # noqa: E402,F401,F403

@@ -140,7 +140,8 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_on: Mapped[date | None] = mapped_column(Date)
     certificate_number: Mapped[str | None] = mapped_column(String(64), unique=True)
-    certified_on: Mapped[date | None] = mapped_column(Date)
+    certified_on: Mapped[date | None] = mapped_column(Date)  # the certificate's date of issue
+    certificate_issuer: Mapped[str | None] = mapped_column(String(128))  # 发证机构
 
     course: Mapped[Course] = relationship(back_populates="enrolments")
     worker: Mapped[Worker] = relationship()

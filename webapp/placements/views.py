@@ -177,12 +177,16 @@ def visits() -> str:
         per_page=PER_PAGE,
     )
     reminder = followups.latest_reminder(db.session, actor.user_id) if actor.user_id else None
+    from webapp.services import households  # 防返贫 visits are due beside the placement visits
+
+    monitoring = households.monitoring_stats(db.session, actor)
     return render_template(
         "placements/visits.html",
         page=page,
         tab=tab,
         tabs=VISIT_TABS,
         reminder=reminder,
+        households_due=(monitoring.due, monitoring.overdue),
         region_code=request.args.get("region_code", ""),
         regions=_regions(actor),
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -534,6 +534,8 @@ class DemoData:
     job_orders: list[dict[str, Any]]
     workers: list[dict[str, Any]]
     accounts: list[dict[str, Any]]
+    #: 防返贫 monitored households; ``members`` names workers by position in ``workers`` (head first)
+    households: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -541,6 +543,7 @@ class DemoData:
             "岗位订单": len(self.job_orders),
             "求职人员": len(self.workers),
             "账号": len(self.accounts),
+            "防返贫监测户": len(self.households),
         }
 
 
@@ -1173,6 +1176,48 @@ class _Builder:
             consent_to_share=welder or rng.random() < 0.92,
         )
 
+    # ----------------------------------------------------------------------------------------------- households
+
+    def households(self, workers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """防返贫 monitoring: about one registered-poor worker in four heads a monitored household of their
+        village, with up to two other registered-poor workers of the same village as members."""
+        rng = self.rng("households")
+        by_village: dict[str, list[int]] = {}
+        for index, worker in enumerate(workers):
+            if worker["poverty_registered"] and len(worker["region_code"]) == 12:
+                by_village.setdefault(worker["region_code"], []).append(index)
+        categories = {"unstable": 0.5, "marginal": 0.35, "sudden": 0.15}
+        risk_keys = [
+            "illness",
+            "disability",
+            "schooling",
+            "disaster",
+            "accident",
+            "unstable_work",
+            "no_labour",
+        ]
+        rows: list[dict[str, Any]] = []
+        for village in sorted(by_village):
+            pool = by_village[village]
+            while pool and rng.random() < 0.3:
+                size = min(len(pool), rng.choice((1, 2, 2, 3)))
+                members, pool = pool[:size], pool[size:]
+                category = _pick(rng, categories)
+                rows.append(
+                    {
+                        "head_name": workers[members[0]]["name"],
+                        "region_code": village,
+                        "category": category,
+                        "left_poverty_year": rng.choice((2017, 2018, 2019, 2020))
+                        if category == "unstable"
+                        else None,
+                        "risk_flags": sorted(rng.sample(risk_keys, rng.choice((1, 1, 2)))),
+                        "next_visit_on": self.today + timedelta(days=rng.randint(-5, 30)),
+                        "members": members,
+                    }
+                )
+        return rows
+
     # ----------------------------------------------------------------------------------------------- accounts
 
     def accounts(self, has_employer: bool) -> list[dict[str, Any]]:
@@ -1337,12 +1382,33 @@ def build_demo(
     """
     builder = _Builder(seed, today or date.today())
     employer_rows, kinds = builder.employers(employers)
+    worker_rows = builder.workers(workers)
     return DemoData(
         employers=employer_rows,
         job_orders=builder.job_orders(job_orders, employer_rows, kinds),
-        workers=builder.workers(workers),
+        workers=worker_rows,
         accounts=builder.accounts(bool(employer_rows)),
+        households=builder.households(worker_rows),
     )
+
+
+def _insert_households(session: Session, data: DemoData) -> None:
+    from webapp.models.households import Household, HouseholdMember
+    from webapp.services.households import categories
+
+    numbers = [w["id_number"] for w in data.workers]
+    ids = dict(
+        session.execute(select(Worker.id_number, Worker.id).where(Worker.id_number.in_(numbers))).all()
+    )
+    plans = categories()
+    for row in data.households:
+        values = {k: v for k, v in row.items() if k != "members"}
+        household = Household(**values, visit_every_days=plans[row["category"]]["visit_every_days"])
+        household.members = [
+            HouseholdMember(worker_id=ids[numbers[i]], relation="head" if n == 0 else "other")
+            for n, i in enumerate(row["members"])
+        ]
+        session.add(household)
 
 
 def load_demo(
@@ -1381,6 +1447,8 @@ def load_demo(
             session.execute(insert(JobOrder), orders)
         if data.workers:
             session.execute(insert(Worker), data.workers)
+        if data.households:
+            _insert_households(session, data)
         password_hash = ""
         for account in data.accounts:  # the documented password must pass the check every person's does
             check_password_strength(DEMO_PASSWORD, user_inputs=[account["username"], account["display_name"]])

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 import config
 from webapp import policy
 from webapp.errors import Conflict, NotFound, ValidationError
+from webapp.i18n import N_
 from webapp.models import Placement, utc_iso, utcnow
 from webapp.models.training import (
     BudgetLine,
@@ -36,8 +37,11 @@ from webapp.services import audit, reference, transaction
 from webapp.services.scope import Actor, within
 from webapp.services.training import (
     SEX_LABELS,
+    Confirmation,
     Trainee,
+    attendance_counts,
     check_manage,
+    course_rules,
     get_course,
     trainee_view,
     workbook_bytes,
@@ -148,11 +152,21 @@ def assess(session: Session, course: Course) -> tuple[Standard | None, list[Trai
             )
         ):
             starts.setdefault(worker_id, []).append(start)
+    present = attendance_counts(session, course)
+    days = (course.end_date - course.start_date).days + 1
+    threshold = course_rules()["attendance_threshold"]
+    cap = cap_per_trainee(standard, course)
     out = []
     for e in enrolments:
         reasons = []
-        if e.status != "completed":
+        if e.status != "completed" or e.completed_on is None:
             reasons.append("未结业")
+        else:
+            # results recorded before the course rules existed are held to them too
+            if e.completed_on < course.end_date:
+                reasons.append(f"结业日期早于课程结束日期（{course.end_date.isoformat()}）")
+            if present.get(e.id, 0) < threshold * days:
+                reasons.append(f"出勤{present.get(e.id, 0)}天/共{days}天，未达到结业要求")
         if standard is None:
             reasons.append("该工种未配置补贴标准")
         else:
@@ -160,11 +174,44 @@ def assess(session: Session, course: Course) -> tuple[Standard | None, list[Trai
                 reasons.append("未取得证书")
             if standard.employed_within_days and e.worker_id not in starts:
                 reasons.append(f"结业后{standard.employed_within_days}天内未就业")
+        if standard is not None and cap <= 0:
+            reasons.append("课程未登记实际成本")
         employed = min(starts[e.worker_id]) if e.worker_id in starts else None
         ok = not reasons
-        amount = standard.yuan_per_trainee if ok and standard is not None else 0
+        amount = cap if ok else 0
         out.append(TraineeCheck(e, ok, amount, tuple(reasons), employed))
     return standard, out
+
+
+def cap_per_trainee(standard: Standard | None, course: Course) -> int:
+    """The most a claim pays per trainee: the lower of the standard and the course's actual cost per trainee.
+
+    >>> cap_per_trainee(Standard(None, 1500, True, 0), Course(cost=1200))
+    1200
+    """
+    if standard is None:
+        return 0
+    return max(min(standard.yuan_per_trainee, course.cost or 0), 0)
+
+
+def _check_cap(claim: SubsidyClaim) -> None:
+    """A claim pays at most the cap per trainee, and its amount is the sum of its lines (claims recorded before
+    the cap existed may exceed it: they are neither approved nor paid)."""
+    standard_yuan = int(claim.rule.get("yuan_per_trainee", 0))
+    cap = max(min(standard_yuan, claim.course.cost or 0), 0)
+    over = [line for line in claim.lines if line.amount > cap]
+    if (
+        over
+        or claim.amount != sum(line.amount for line in claim.lines)
+        or claim.amount > cap * claim.trainees
+    ):
+        raise ValidationError(
+            "补贴金额超过补贴标准或课程实际成本",
+            fields={
+                "amount": f"每人最多{cap}元（补贴标准{standard_yuan}元与课程实际成本{claim.course.cost}元中的"
+                f"较低者），申请为{claim.amount}元；请退回培训机构重新申请"
+            },
+        )
 
 
 # --- claims ---------------------------------------------------------------------------------------------------
@@ -217,6 +264,11 @@ def submit_claim(session: Session, actor: Actor, course_id: int) -> SubsidyClaim
         raise ValidationError(
             "该工种未配置培训补贴标准", fields={"course_id": "请在 config/subsidies.toml 中配置"}
         )
+    if cap_per_trainee(standard, course) <= 0:
+        raise ValidationError(
+            "课程未登记实际成本，不能申请补贴",
+            fields={"course_id": "补贴不超过课程实际成本：请先登记培训成本（元/人）"},
+        )
     qualifying = [c for c in checks if c.qualifies]
     if not qualifying:
         raise ValidationError("没有符合补贴条件的学员", fields={"course_id": "符合条件的学员为0人"})
@@ -236,7 +288,7 @@ def submit_claim(session: Session, actor: Actor, course_id: int) -> SubsidyClaim
         claim.status = "submitted"
         claim.trainees = len(qualifying)
         claim.amount = sum(c.amount for c in qualifying)
-        claim.rule = standard.as_dict()
+        claim.rule = {**standard.as_dict(), "cap_per_trainee": cap_per_trainee(standard, course)}
         claim.return_reason = ""
         claim.submitted_by = actor.user_id
         claim.submitted_at = utcnow()
@@ -264,9 +316,55 @@ def may_decide(actor: Actor, claim: SubsidyClaim) -> bool:
     return policy.can(actor, "approve", claim)
 
 
-def approve_claim(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim:
+def _plan_approve(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim:
     claim = get_claim(session, actor, claim_id)
     check_decide(actor, claim)
+    if claim.status != "submitted":
+        raise Conflict("只有待审核的申请可以批准")
+    _check_cap(claim)
+    return claim
+
+
+def approve_preview(session: Session, actor: Actor, claim_id: int) -> Confirmation:
+    """What :func:`approve_claim` would do (the same checks; nothing is written)."""
+    claim = _plan_approve(session, actor, claim_id)
+    return Confirmation(
+        (N_("确认批准补贴申请"), {}),
+        [
+            *_claim_lines(claim),
+            (N_("批准后须由另一名工作人员从预算科目支付（四眼原则：批准人不能支付）"), {}),
+            (N_("批准不可撤销：支付前只能退回培训机构"), {}),
+        ],
+    )
+
+
+def _claim_lines(claim: SubsidyClaim) -> list[tuple[str, dict[str, Any]]]:
+    course = claim.course
+    return [
+        (
+            N_("申请 #%(id)s：%(provider)s · %(title)s（结业日期 %(end)s）"),
+            {
+                "id": claim.id,
+                "provider": course.provider.name,
+                "title": course.title,
+                "end": course.end_date.isoformat(),
+            },
+        ),
+        (N_("符合条件的学员%(n)s人，金额%(amount)s元"), {"n": claim.trainees, "amount": claim.amount}),
+        (
+            N_("每人不超过%(cap)s元：补贴标准%(standard)s元与课程实际成本%(cost)s元中的较低者"),
+            {
+                "cap": max(min(int(claim.rule.get("yuan_per_trainee", 0)), course.cost), 0),
+                "standard": int(claim.rule.get("yuan_per_trainee", 0)),
+                "cost": course.cost,
+            },
+        ),
+    ]
+
+
+def approve_claim(session: Session, actor: Actor, claim_id: int) -> SubsidyClaim:
+    """Approve a submitted claim within the cap; audited. Whoever approves may not also pay (four-eyes)."""
+    claim = _plan_approve(session, actor, claim_id)
     with transaction(session):
         taken = session.execute(
             update(SubsidyClaim)
@@ -300,11 +398,19 @@ def return_claim(session: Session, actor: Actor, claim_id: int, reason: Any) -> 
     return claim
 
 
-def pay_claim(session: Session, actor: Actor, claim_id: int, budget_line_id: Any) -> SubsidyClaim:
-    """Pay an approved claim from a budget line covering the course's place. The line's balance is taken in one
-    guarded UPDATE (``spent + amount <= total``): two payments at once can never overdraw it."""
+def _plan_pay(
+    session: Session, actor: Actor, claim_id: int, budget_line_id: Any
+) -> tuple[SubsidyClaim, BudgetLine]:
     claim = get_claim(session, actor, claim_id)
     check_decide(actor, claim, "pay")
+    if claim.status != "approved":
+        raise Conflict("只有已批准的申请可以支付")
+    if claim.decided_by is not None and claim.decided_by == actor.user_id:
+        raise Conflict(
+            "四眼原则：批准和支付须由两名不同的工作人员办理；您批准了该申请，请由另一名工作人员支付",
+            fields={"paid_by": "批准人不能支付"},
+        )
+    _check_cap(claim)
     c = Collector()
     line_id = c.field(
         "budget_line_id", parse_int, budget_line_id, required=True, minimum=1, maximum=2_147_483_647
@@ -319,6 +425,39 @@ def pay_claim(session: Session, actor: Actor, claim_id: int, budget_line_id: Any
         raise ValidationError(
             "该预算科目不覆盖课程所在地", fields={"budget_line_id": "预算科目的地区不包含培训场所所在地"}
         )
+    if line.remaining < claim.amount:
+        raise Conflict(
+            "预算余额不足", fields={"budget_line_id": f"余额{line.remaining}元，本次需支付{claim.amount}元"}
+        )
+    return claim, line
+
+
+def pay_preview(session: Session, actor: Actor, claim_id: int, budget_line_id: Any) -> Confirmation:
+    """What :func:`pay_claim` would do (the same checks; nothing is written)."""
+    claim, line = _plan_pay(session, actor, claim_id, budget_line_id)
+    return Confirmation(
+        (N_("确认支付补贴"), {}),
+        [
+            *_claim_lines(claim),
+            (
+                N_("从预算科目“%(line)s”支付%(amount)s元：余额%(before)s元 → %(after)s元"),
+                {
+                    "line": f"{line.year} {line.name}",
+                    "amount": claim.amount,
+                    "before": line.remaining,
+                    "after": line.remaining - claim.amount,
+                },
+            ),
+            (N_("支付不可撤销"), {}),
+        ],
+    )
+
+
+def pay_claim(session: Session, actor: Actor, claim_id: int, budget_line_id: Any) -> SubsidyClaim:
+    """Pay an approved claim from a budget line covering the course's place, by someone other than the approver
+    (four-eyes), within the cap. The line's balance is taken in one guarded UPDATE (``spent + amount <=
+    total``): two payments at once can never overdraw it. Audited."""
+    claim, line = _plan_pay(session, actor, claim_id, budget_line_id)
     with transaction(session):
         moved = session.execute(
             update(SubsidyClaim)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,9 +27,11 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+import config
 import matcher
 from webapp import policy
 from webapp.errors import Conflict, NotFound, ValidationError
+from webapp.i18n import N_
 from webapp.models import JobOrder, Placement, Worker
 from webapp.models.training import (
     ENROLMENT_SOURCES,
@@ -545,10 +547,48 @@ def trainee_view(worker: Worker, today: date) -> Trainee:
 
 
 @dataclass(frozen=True)
+class Chances:
+    """How a course changes one worker's chances on the orders it trains for.
+
+    ``now`` and ``after`` are the best engine score over the orders whose hard constraints the worker meets,
+    without and with the course (its certificate and completed training). ``only_certificate``: they have the
+    skill and lack only a certificate the orders require and the course awards (a near miss, 差证);
+    ``qualifies_after``: the course lifts them over the qualification threshold; ``qualified_now``: they already
+    qualify and hold what the orders require.
+
+    >>> Chances(0.55, 0.85, False, True, False).tier, Chances(0.65, 0.8, True, True, False).tier
+    (1, 0)
+    """
+
+    now: float = 0.0
+    after: float = 0.0
+    only_certificate: bool = False
+    qualifies_after: bool = False
+    qualified_now: bool = False
+
+    @property
+    def gain(self) -> float:
+        return self.after - self.now
+
+    @property
+    def tier(self) -> int:
+        """0 near misses, 1 qualified by the course, 2 helped but not qualified, 3 qualified already."""
+        if self.qualified_now:
+            return 3
+        if self.only_certificate:
+            return 0
+        return 1 if self.qualifies_after else 2
+
+
+@dataclass(frozen=True)
 class Proposal:
+    """A worker to enrol, why, and how the course would change their chances. ``reason`` is a msgid and its
+    values, translated where shown."""
+
     trainee: Trainee
     source: str  # "signup" | "wished" | "near_miss"
-    reason: str
+    reason: tuple[str, dict[str, Any]]
+    chances: Chances = field(default_factory=Chances)
 
 
 def _asked_for(texts: Iterable[str], code: str) -> bool:
@@ -556,16 +596,73 @@ def _asked_for(texts: Iterable[str], code: str) -> bool:
     return any(tax.resolve(t) == code for t in texts if t)
 
 
+SOURCE_RANK = {"signup": 0, "wished": 1, "near_miss": 2}
+
+
+def _proposal_key(p: Proposal) -> tuple[int, float, int, int]:
+    return (p.chances.tier, -round(p.chances.gain, 6), SOURCE_RANK[p.source], p.trainee.worker_id)
+
+
+def course_chances(
+    orders: Sequence[matcher.JobOrderProfile],
+    worker: matcher.WorkerProfile,
+    trained: matcher.WorkerProfile,
+    ctx: matcher.MatchContext,
+    *,
+    threshold: float,
+    relevant_only: bool,
+) -> tuple[Chances, int | None] | None:
+    """The worker's :class:`Chances` and the order the course qualifies them for (if any); ``None`` when no
+    order's hard constraints allow them (or, with ``relevant_only``, none is relevant to them)."""
+    best_now = best_after = 0.0
+    only_cert = lifts = qualified = False
+    lifted_on: int | None = None
+    allowed = False
+    for order in orders:
+        if matcher.check_constraints(order, trained, ctx) is not None:
+            continue
+        if relevant_only and not matcher.is_relevant(order, trained, ctx):
+            continue
+        allowed = True
+        before, after = matcher.score_pair(order, worker, ctx), matcher.score_pair(order, trained, ctx)
+        if before is None or after is None:
+            continue
+        best_now, best_after = max(best_now, before.score), max(best_after, after.score)
+        missing = after.breakdown["certificates"] > before.breakdown["certificates"]
+        if before.score >= threshold and not missing:
+            qualified = True
+        if after.score >= threshold and (before.score < threshold or missing):
+            lifts = True
+            lifted_on = lifted_on or order.id
+            if missing and before.breakdown["occupation"] >= 1.0:
+                only_cert = True
+                lifted_on = order.id
+    if not allowed:
+        return None
+    return Chances(best_now, best_after, only_cert, lifts, qualified), lifted_on
+
+
 def propose_enrolees(
-    session: Session, actor: Actor, course_id: int, *, limit: int = 100, today: date | None = None
-) -> tuple[Course, list[Proposal]]:
-    """Seeking, verified workers of the trainer's city to enrol, best reason first: those who signed up for this
-    course on the board, then those who asked for this training, then the near misses of the linked orders
-    (or of every open order of the occupation) — people one certificate or skill short of qualifying."""
+    session: Session,
+    actor: Actor,
+    course_id: int,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    today: date | None = None,
+) -> tuple[Course, Page]:
+    """Seeking, verified workers of the trainer's city to enrol, one page of :class:`Proposal` at a time.
+
+    Candidates are those who signed up for this course on the board, those who asked for this training and
+    those relevant to the linked orders (or to every open order of the occupation when none is linked). A
+    candidate must meet the hard constraints (age limits, mobility, public-welfare eligibility …) of at least
+    one of these orders. They are ranked by how much the course would change their chances (:class:`Chances`):
+    near misses lacking only the certificate first, then those the course would qualify, then by the rise in
+    their best score. The policy's ``propose`` rule keeps workers who did not consent to share from trainers.
+    """
     today = today or date.today()
     course = get_course(session, actor, course_id)
     check_manage(actor, course, "enrol")
-    prefix = supply_prefix(actor)
     taken = set(session.scalars(select(Enrolment.worker_id).where(Enrolment.course_id == course.id)))
     name = reference.occupation_name(course.occupation_code)
 
@@ -575,41 +672,60 @@ def propose_enrolees(
             Worker.verified.is_(True), Worker.status == "seeking", policy.filter_for(actor, Worker, "propose")
         )
 
-    picked: dict[int, tuple[str, str]] = {}
-    signed = session.scalars(
-        scoped(
-            select(Worker.id)
-            .join(SignupRequest, SignupRequest.worker_id == Worker.id)
-            .where(SignupRequest.course_id == course.id, SignupRequest.status != "rejected")
-        ).order_by(Worker.id)
+    signed = set(
+        session.scalars(
+            scoped(
+                select(Worker.id)
+                .join(SignupRequest, SignupRequest.worker_id == Worker.id)
+                .where(SignupRequest.course_id == course.id, SignupRequest.status != "rejected")
+            )
+        )
     )
-    for wid in signed:
-        picked.setdefault(wid, ("signup", "在公开栏报名本课程"))
-    for wid, wishes in session.execute(
-        scoped(select(Worker.id, Worker.desired_training)).order_by(Worker.id)
-    ).all():
-        if wid not in picked and _asked_for(wishes or (), course.occupation_code):
-            picked[wid] = ("wished", f"希望参加{name}培训")
-    orders = list(course.job_orders) or [
+    orders = [o for o in course.job_orders if o.status == "open"] or [
         o for o in _open_orders(session, today) if o.occupation_code == course.occupation_code
     ]
-    if orders:
-        gaps = matcher.training_gaps(
-            [ranking.order_profile(o) for o in orders if o.status == "open"],
-            _workers_for(session, prefix),
-            reference.match_context(today),
-            threshold=_threshold(),
-        )
-        for gap in gaps:
-            for wid in gap.near_miss:
-                picked.setdefault(wid, ("near_miss", f"差证书或技能即可胜任{gap.occupation_name}岗位"))
-    ids = [wid for wid in picked if wid not in taken]
-    workers = {w.id: w for w in session.scalars(scoped(select(Worker).where(Worker.id.in_(ids))))}
-    rank = {s: i for i, s in enumerate(("signup", "wished", "near_miss"))}
-    ordered = sorted((wid for wid in ids if wid in workers), key=lambda w: (rank[picked[w][0]], w))
-    return course, [
-        Proposal(trainee_view(workers[w], today), picked[w][0], picked[w][1]) for w in ordered[:limit]
-    ]
+    ctx = reference.match_context(today)
+    profiles = [ranking.order_profile(o) for o in orders]
+    titles = {o.id: o.title for o in orders}
+    threshold = _threshold()
+    proposals: list[Proposal] = []
+    for worker in session.scalars(scoped(select(Worker)).order_by(Worker.id)):
+        if worker.id in taken:
+            continue
+        wished = _asked_for(worker.desired_training or (), course.occupation_code)
+        source = "signup" if worker.id in signed else "wished" if wished else "near_miss"
+        chances, lifted_on = Chances(), None
+        if profiles:
+            before = ranking.profile_from_row(worker)
+            trained = replace(
+                before,
+                certificates=(*before.certificates, course.certificate_name),
+                completed_training=(*before.completed_training, name),
+            )
+            found = course_chances(
+                profiles, before, trained, ctx, threshold=threshold, relevant_only=source == "near_miss"
+            )
+            if found is None:
+                continue
+            chances, lifted_on = found
+            if source == "near_miss" and chances.gain <= 0:
+                continue
+        elif source == "near_miss":
+            continue
+        if chances.only_certificate and lifted_on is not None:
+            reason = (N_("只差本课程的证书即可胜任“%(title)s”"), {"title": titles[lifted_on]})
+        elif chances.qualifies_after and lifted_on is not None:
+            reason = (N_("参加本课程后即可胜任“%(title)s”"), {"title": titles[lifted_on]})
+        elif source == "signup":
+            reason = (N_("在公开栏报名本课程"), {})
+        elif source == "wished":
+            reason = (N_("希望参加%(name)s培训"), {"name": name})
+        else:
+            reason = (N_("参加培训后匹配度提高%(points)s分"), {"points": round(chances.gain * 100)})
+        proposals.append(Proposal(trainee_view(worker, today), source, reason, chances))
+    proposals.sort(key=_proposal_key)
+    start = (page - 1) * per_page
+    return course, Page(proposals[start : start + per_page], len(proposals), page, per_page)
 
 
 # --- enrolment, attendance, results -------------------------------------------------------------------------
@@ -823,24 +939,66 @@ def _claimed(session: Session, enrolment_id: int) -> bool:
     ) > 0
 
 
-def record_result(
+@dataclass(frozen=True)
+class Confirmation:
+    """What an irreversible step (结业, 批准, 支付) will do, shown for confirmation before it is taken.
+
+    ``title`` and each line are a msgid (marked with ``N_``) and its values, translated where they are shown.
+
+    >>> Confirmation((N_("确认课程结业"), {}), [(N_("学员结果：%(results)s"), {"results": "结业2人"})]).text()
+    '确认课程结业\n学员结果：结业2人'
+    """
+
+    title: tuple[str, dict[str, Any]]
+    lines: list[tuple[str, dict[str, Any]]]
+
+    def text(self) -> str:
+        """The summary in Chinese, one line each (for logs and tests)."""
+        return "\n".join(msgid % values if values else msgid for msgid, values in (self.title, *self.lines))
+
+
+def course_rules() -> dict[str, Any]:
+    """``[course_rules]`` of ``config/subsidies.toml`` (the attendance threshold of 结业)."""
+    return dict(config.load_subsidies()["course_rules"])
+
+
+def attendance_of(session: Session, enrolment: Enrolment) -> tuple[int, int]:
+    """``(days present, days of the course)`` of one trainee."""
+    course = enrolment.course
+    present = attendance_counts(session, course).get(enrolment.id, 0)
+    return present, (course.end_date - course.start_date).days + 1
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+@dataclass(frozen=True)
+class _ResultPlan:
+    enrolment: Enrolment
+    outcome: str
+    when: date
+    number: str | None
+    issuer: str | None
+    certified_on: date | None
+    attended: tuple[int, int]
+
+
+def _plan_result(
     session: Session,
     actor: Actor,
     enrolment_id: int,
     *,
     outcome: str,
-    certificate_number: Any = None,
-    on: Any = None,
-    today: date | None = None,
-) -> Result:
-    """Completion (结业), failure or withdrawal of one trainee, and the certificate number when certified.
-
-    Completing adds the occupation to the worker's completed training; a certificate adds the course's
-    certificate to their profile. Either way the worker is seeking again, and the engine re-ranks the course's
-    linked open orders at once (``services.ranking.rerank_order`` stores their shortlists).
-    """
-    today = today or date.today()
+    certificate_number: Any,
+    certificate_issuer: Any,
+    certified_on: Any,
+    on: Any,
+    today: date,
+) -> _ResultPlan:
+    """Every rule of a result, checked without writing: raises the error the step would raise."""
     enrolment = get_enrolment(session, actor, enrolment_id)
+    policy.require(actor, "result", enrolment)
     course = enrolment.course
     check_manage(actor, course, "result")
     c = Collector()
@@ -848,10 +1006,42 @@ def record_result(
         c.add("outcome", "请选择结业、未通过或退出")
     number = c.field("certificate_number", parse_certificate_number, certificate_number)
     when = c.field("on", parse_date, on) or today
+    issuer = c.field(
+        "certificate_issuer", parse_text, certificate_issuer, required=False, max_len=128, label="发证机构"
+    )
+    issued = c.field("certified_on", parse_date, certified_on)
     if number and outcome != "completed":
         c.add("certificate_number", "只有结业的学员才能登记证书")
     if when > today:
         c.add("on", "不能晚于今天")
+    if number:
+        # a certificate counts only with its number, issuer and date of issue (证书三要素)
+        if not issuer and "certificate_issuer" not in c.errors:
+            c.add("certificate_issuer", "登记证书须填写发证机构")
+        if issued is None and "certified_on" not in c.errors:
+            c.add("certified_on", "登记证书须填写发证日期")
+        elif issued is not None and not course.start_date <= issued <= today:
+            c.add("certified_on", f"发证日期应在开班日期（{course.start_date.isoformat()}）至今天之间")
+    attended = attendance_of(session, enrolment)
+    message = None
+    if outcome in ("completed", "failed") and not c.errors.get("outcome"):
+        if today < course.end_date:
+            c.add("outcome", f"课程结束日期为{course.end_date.isoformat()}，结业结果须在课程结束后登记")
+            message = "课程结束前不能登记结业结果"
+        elif when < course.end_date and "on" not in c.errors:
+            c.add("on", f"结业日期不能早于课程结束日期（{course.end_date.isoformat()}）")
+    if outcome == "completed" and message is None and enrolment.status != "completed":
+        present, days = attended
+        threshold = course_rules()["attendance_threshold"]
+        if present < threshold * days:
+            c.add(
+                "outcome",
+                f"出勤{present}天/共{days}天（{_percent(present / days)}），"
+                f"低于结业要求的{_percent(threshold)}",
+            )
+            message = "出勤未达到结业要求，不能登记结业"
+    if message:
+        c.done(message)
     c.done()
     if course.status == "cancelled":
         raise Conflict("课程已取消")
@@ -859,31 +1049,136 @@ def record_result(
         raise Conflict("该学员已列入补贴申请，不能修改结业结果")
     if enrolment.status == "completed" and outcome != "completed":
         raise Conflict("该学员已结业，不能改为其他结果")
-    worker = enrolment.worker
-    with transaction(session):
-        if number:
-            clash = session.scalar(
-                select(Enrolment.id).where(
-                    Enrolment.certificate_number == number, Enrolment.id != enrolment.id
+    if number:
+        clash = session.scalar(
+            select(Enrolment.id).where(Enrolment.certificate_number == number, Enrolment.id != enrolment.id)
+        )
+        if clash is not None:
+            raise Conflict("证书编号已被登记", fields={"certificate_number": "该证书编号已属于另一名学员"})
+    return _ResultPlan(enrolment, outcome, when, number, issuer, issued, attended)
+
+
+def result_preview(
+    session: Session,
+    actor: Actor,
+    enrolment_id: int,
+    *,
+    outcome: str,
+    certificate_number: Any = None,
+    certificate_issuer: Any = None,
+    certified_on: Any = None,
+    on: Any = None,
+    today: date | None = None,
+) -> Confirmation:
+    """What :func:`record_result` with these values would do (the same checks; nothing is written)."""
+    plan = _plan_result(
+        session,
+        actor,
+        enrolment_id,
+        outcome=outcome,
+        certificate_number=certificate_number,
+        certificate_issuer=certificate_issuer,
+        certified_on=certified_on,
+        on=on,
+        today=today or date.today(),
+    )
+    e, course = plan.enrolment, plan.enrolment.course
+    worker = e.worker
+    present, days = plan.attended
+    label = ENROLMENT_LABELS[plan.outcome]
+    lines: list[tuple[str, dict[str, Any]]] = [
+        (N_("学员：%(name)s（%(id)s）"), {"name": worker.name, "id": mask_id_number(worker.id_number)}),
+        (
+            N_("课程：%(title)s（%(start)s 至 %(end)s）"),
+            {
+                "title": course.title,
+                "start": course.start_date.isoformat(),
+                "end": course.end_date.isoformat(),
+            },
+        ),
+        (N_("登记结果：%(outcome)s，日期 %(day)s"), {"outcome": label, "day": plan.when.isoformat()}),
+        (N_("出勤：%(present)s天/共%(days)s天"), {"present": present, "days": days}),
+    ]
+    if plan.outcome == "completed":
+        name = reference.occupation_name(course.occupation_code)
+        lines.append((N_("“%(occupation)s”培训将记入其求职档案"), {"occupation": name}))
+        if plan.number:
+            assert plan.certified_on is not None
+            lines.append(
+                (
+                    N_(
+                        "证书：%(certificate)s，编号 %(number)s，发证机构 %(issuer)s，发证日期 %(day)s；"
+                        "该证书将加入其求职档案，匹配时按持证计"
+                    ),
+                    {
+                        "certificate": course.certificate_name,
+                        "number": plan.number,
+                        "issuer": plan.issuer,
+                        "day": plan.certified_on.isoformat(),
+                    },
                 )
             )
-            if clash is not None:
-                raise Conflict(
-                    "证书编号已被登记", fields={"certificate_number": "该证书编号已属于另一名学员"}
-                )
-        enrolment.status = outcome
-        if outcome == "completed":
-            enrolment.completed_on = enrolment.completed_on or when
+        for order in course.job_orders:
+            if order.status == "open":
+                lines.append((N_("对接岗位“%(title)s”将立即重新匹配"), {"title": order.title}))
+        lines.append((N_("结业登记后不可撤销：不能再改为未通过或退出，证书编号只能更正"), {}))
+    else:
+        lines.append((N_("登记后该学员恢复求职状态"), {}))
+    return Confirmation((N_("确认登记结果：%(outcome)s"), {"outcome": label}), lines)
+
+
+def record_result(
+    session: Session,
+    actor: Actor,
+    enrolment_id: int,
+    *,
+    outcome: str,
+    certificate_number: Any = None,
+    certificate_issuer: Any = None,
+    certified_on: Any = None,
+    on: Any = None,
+    today: date | None = None,
+) -> Result:
+    """Completion (结业), failure or withdrawal of one trainee, and their certificate.
+
+    结业 and 未通过 are results of the course: recorded on or after its end date, and 结业 only for a trainee
+    present on at least ``[course_rules].attendance_threshold`` of its days. A certificate is recorded with its
+    number, issuer and date of issue, and only then added to the worker's profile (so the matcher counts it).
+    Completing adds the occupation to the worker's completed training. Either way the worker is seeking again,
+    and the engine re-ranks the course's linked open orders at once (``services.ranking.rerank_order``).
+    Any broken rule raises before anything is written.
+    """
+    today = today or date.today()
+    plan = _plan_result(
+        session,
+        actor,
+        enrolment_id,
+        outcome=outcome,
+        certificate_number=certificate_number,
+        certificate_issuer=certificate_issuer,
+        certified_on=certified_on,
+        on=on,
+        today=today,
+    )
+    enrolment, number = plan.enrolment, plan.number
+    course = enrolment.course
+    worker = enrolment.worker
+    with transaction(session):
+        enrolment.status = plan.outcome
+        if plan.outcome == "completed":
+            enrolment.completed_on = enrolment.completed_on or plan.when
             worker.completed_training = _append(
                 worker.completed_training, reference.occupation_name(course.occupation_code)
             )
             if number:
                 enrolment.certificate_number = number
-                enrolment.certified_on = when
+                enrolment.certificate_issuer = plan.issuer
+                enrolment.certified_on = plan.certified_on
                 worker.certificates = _append(worker.certificates, course.certificate_name)
         else:
             enrolment.completed_on = None
             enrolment.certificate_number = None
+            enrolment.certificate_issuer = None
             enrolment.certified_on = None
         _release(session, worker, enrolment)
         audit.record(
@@ -893,11 +1188,12 @@ def record_result(
             "enrolment",
             enrolment.id,
             worker_id=worker.id,
-            outcome=outcome,
+            outcome=plan.outcome,
             certificate_number=number or "",
+            certificate_issuer=plan.issuer or "",
         )
     ranks: list[tuple[JobOrder, int | None]] = []
-    if outcome == "completed":
+    if plan.outcome == "completed":
         for order in course.job_orders:
             if order.status != "open":
                 continue
@@ -906,12 +1202,16 @@ def record_result(
     return Result(enrolment, ranks)
 
 
-def finish_course(session: Session, actor: Actor, course_id: int) -> Course:
-    """Close a course once every trainee has a result (结业); a subsidy may then be claimed."""
+def _plan_finish(session: Session, actor: Actor, course_id: int, today: date) -> Course:
     course = get_course(session, actor, course_id)
     check_manage(actor, course, "finish")
     if course.status != "open":
         raise Conflict("课程已结业或已取消")
+    if today < course.end_date:
+        raise ValidationError(
+            "课程结束前不能结业",
+            fields={"course_id": f"课程结束日期为{course.end_date.isoformat()}，结业须在此后办理"},
+        )
     waiting = (
         session.scalar(
             select(func.count(Enrolment.id)).where(
@@ -922,6 +1222,44 @@ def finish_course(session: Session, actor: Actor, course_id: int) -> Course:
     )
     if waiting:
         raise Conflict(f"还有{waiting}名学员未登记结业结果")
+    return course
+
+
+def finish_preview(
+    session: Session, actor: Actor, course_id: int, *, today: date | None = None
+) -> Confirmation:
+    """What :func:`finish_course` would do (the same checks; nothing is written)."""
+    course = _plan_finish(session, actor, course_id, today or date.today())
+    counts: dict[str, int] = {}
+    for e in course.enrolments:
+        counts[e.status] = counts.get(e.status, 0) + 1
+    certified = sum(1 for e in course.enrolments if e.certificate_number)
+    results = "、".join(f"{ENROLMENT_LABELS[k]}{n}人" for k, n in counts.items()) or "无学员"
+    return Confirmation(
+        (N_("确认课程结业"), {}),
+        [
+            (
+                N_("课程：%(title)s（%(start)s 至 %(end)s）"),
+                {
+                    "title": course.title,
+                    "start": course.start_date.isoformat(),
+                    "end": course.end_date.isoformat(),
+                },
+            ),
+            (
+                N_("学员结果：%(results)s；其中取得证书%(certified)s人"),
+                {"results": results, "certified": certified},
+            ),
+            (N_("结业后课程不能再报名、修改或取消，培训机构可据此申请培训补贴"), {}),
+            (N_("课程结业不可撤销"), {}),
+        ],
+    )
+
+
+def finish_course(session: Session, actor: Actor, course_id: int, *, today: date | None = None) -> Course:
+    """Close a course on or after its end date once every trainee has a result (结业); a subsidy may then be
+    claimed."""
+    course = _plan_finish(session, actor, course_id, today or date.today())
     with transaction(session):
         course.status = "finished"
         audit.record(session, actor, "finish", "course", course.id)

@@ -25,6 +25,7 @@ from webapp.services.scope import Actor
 from webapp.services.subsidies import BUDGET_FIELDS
 from webapp.subsidies import bp
 from webapp.subsidies.forms import ActionForm, BudgetLineForm, PayForm, ReturnForm
+from webapp.training.views import confirmation_page, confirmed
 
 ENROLMENT_LABELS = {
     "enrolled": _l("在训"),
@@ -121,9 +122,41 @@ def _decision(
     return redirect(url_for(".claim", claim_id=claim_id))
 
 
+def _confirm_first(
+    claim_id: int,
+    form_class: type[FlaskForm],
+    preview: Callable[[Any], Any],
+    action: str,
+    hidden: Callable[[Any], dict[str, Any]],
+) -> Response | str | None:
+    """The confirmation page of an irreversible decision, or ``None`` when it was confirmed (or the form is
+    stale: the decision then reports it)."""
+    form = form_class()
+    if confirmed() or not form.validate_on_submit():
+        return None
+    back = url_for(".claim", claim_id=claim_id)
+    try:
+        summary = preview(form)
+    except DomainError as err:
+        if err.status in (403, 404):
+            raise
+        flash("；".join([_(err.message), *err.fields.values()]), "error")
+        return redirect(back)
+    return confirmation_page(summary, action, back, hidden(form))
+
+
 @bp.route("/claims/<int:claim_id>/approve", methods=["POST"])
 @login_required
-def approve(claim_id: int) -> Response:
+def approve(claim_id: int) -> Response | str:
+    page = _confirm_first(
+        claim_id,
+        ActionForm,
+        lambda form: subsidies.approve_preview(db.session, _actor(), claim_id),
+        url_for(".approve", claim_id=claim_id),
+        lambda form: {},
+    )
+    if page is not None:
+        return page
     return _decision(
         claim_id,
         ActionForm,
@@ -145,7 +178,16 @@ def return_(claim_id: int) -> Response:
 
 @bp.route("/claims/<int:claim_id>/pay", methods=["POST"])
 @login_required
-def pay(claim_id: int) -> Response:
+def pay(claim_id: int) -> Response | str:
+    page = _confirm_first(
+        claim_id,
+        PayForm,
+        lambda form: subsidies.pay_preview(db.session, _actor(), claim_id, form.budget_line_id.data),
+        url_for(".pay", claim_id=claim_id),
+        lambda form: {"budget_line_id": form.budget_line_id.data},
+    )
+    if page is not None:
+        return page
     return _decision(
         claim_id,
         PayForm,

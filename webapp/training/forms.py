@@ -52,5 +52,7 @@ class ActionForm(FlaskForm):
 class ResultForm(FlaskForm):
     outcome = SelectField(_l("结果"), choices=OUTCOME_CHOICES, validate_choice=False)
     certificate_number = StringField(_l("证书编号"), render_kw={"maxlength": 64, "autocomplete": "off"})
+    certificate_issuer = StringField(_l("发证机构"), render_kw={"maxlength": 128})
+    certified_on = StringField(_l("发证日期"), render_kw={"type": "date"})
     on = StringField(_l("日期"), render_kw={"type": "date"})
     submit = SubmitField(_l("登记"))

@@ -35,6 +35,7 @@ from webapp.training import bp
 from webapp.training.forms import ActionForm, CourseForm, ResultForm
 
 PER_PAGE = 20
+PROPOSALS_PER_PAGE = 50
 NEEDS_PER_PAGE = 50
 COURSE_STATUS_LABELS = {"open": _l("报名/培训中"), "finished": _l("已结业"), "cancelled": _l("已取消")}
 ENROLMENT_LABELS = {
@@ -224,6 +225,7 @@ def course(course_id: int) -> str:
         action_form=ActionForm(),
         result_form=ResultForm(),
         today=date.today(),
+        attendance_threshold=f"{round(training.course_rules()['attendance_threshold'] * 100)}%",
     )
 
 
@@ -250,12 +252,14 @@ def proposals(course_id: int) -> tuple[str, int] | Response:
             return redirect(url_for(".course", course_id=course_id))
     elif form.is_submitted():
         status = csrf_failed(form)
-    course, proposed = training.propose_enrolees(db.session, actor, course_id)
+    course, proposed = training.propose_enrolees(
+        db.session, actor, course_id, page=page_number(), per_page=PROPOSALS_PER_PAGE
+    )
     return (
         render_template(
             "training/proposals.html",
             course=course,
-            proposals=proposed,
+            page=proposed,
             form=form,
             seats=training.seats_left(db.session, course),
         ),
@@ -303,9 +307,26 @@ def _day(text: str) -> date | None:
         return None
 
 
+def confirmed() -> bool:
+    """Whether the POST comes from the confirmation page of an irreversible step."""
+    return request.form.get("confirmed") == "1"
+
+
+def confirmation_page(
+    confirmation: training.Confirmation, action: str, back: str, hidden: dict[str, Any] | None = None
+) -> str:
+    """The summary of what an irreversible step will do, with its confirm button (no JavaScript needed)."""
+    return render_template(
+        "training/confirm.html", confirmation=confirmation, action=action, back=back, hidden=hidden or {}
+    )
+
+
+RESULT_FIELDS = ("outcome", "certificate_number", "certificate_issuer", "certified_on", "on")
+
+
 @bp.route("/enrolments/<int:enrolment_id>/result", methods=["POST"])
 @login_required
-def result(enrolment_id: int) -> Response:
+def result(enrolment_id: int) -> Response | str:
     actor = _actor()
     form = ResultForm()
     enrolment = training.get_enrolment(db.session, actor, enrolment_id)
@@ -313,15 +334,12 @@ def result(enrolment_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("表单已过期或缺少安全令牌，请刷新页面后重试"), "error")
         return redirect(back)
+    values = {name: getattr(form, name).data or "" for name in RESULT_FIELDS}
     try:
-        outcome = training.record_result(
-            db.session,
-            actor,
-            enrolment_id,
-            outcome=form.outcome.data or "",
-            certificate_number=form.certificate_number.data,
-            on=form.on.data,
-        )
+        if not confirmed():
+            summary = training.result_preview(db.session, actor, enrolment_id, **values)
+            return confirmation_page(summary, url_for(".result", enrolment_id=enrolment_id), back, values)
+        outcome = training.record_result(db.session, actor, enrolment_id, **values)
     except DomainError as err:
         if err.status in (403, 404):
             raise
@@ -342,7 +360,18 @@ def result(enrolment_id: int) -> Response:
 
 @bp.route("/courses/<int:course_id>/finish", methods=["POST"])
 @login_required
-def finish(course_id: int) -> Response:
+def finish(course_id: int) -> Response | str:
+    form = ActionForm()
+    back = url_for(".course", course_id=course_id)
+    if form.validate_on_submit() and not confirmed():
+        try:
+            summary = training.finish_preview(db.session, _actor(), course_id)
+        except DomainError as err:
+            if err.status in (403, 404):
+                raise
+            flash("；".join([_(err.message), *err.fields.values()]), "error")
+            return redirect(back)
+        return confirmation_page(summary, url_for(".finish", course_id=course_id), back)
     return _course_action(course_id, training.finish_course, _("课程已结业，可以申请培训补贴"))
 
 
@@ -362,7 +391,7 @@ def _course_action(course_id: int, action: Any, done: str) -> Response:
         except DomainError as err:
             if err.status in (403, 404):
                 raise
-            flash(_(err.message), "error")
+            flash("；".join([_(err.message), *err.fields.values()]), "error")
         else:
             flash(done, "success")
     return redirect(url_for(".course", course_id=course_id))

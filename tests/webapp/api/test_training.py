@@ -9,7 +9,15 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.builders import NANLE, make_job_order, make_worker, occupation_code
-from tests.webapp.training.training_builders import actor, learner, open_course, trainer_user, welding_order
+from tests.webapp.training.training_builders import (
+    actor,
+    attend,
+    certificate,
+    ended_course,
+    learner,
+    trainer_user,
+    welding_order,
+)
 from webapp.models import Placement, User
 from webapp.services import subsidies, training
 
@@ -95,10 +103,11 @@ def test_courses_and_claims(
 ) -> None:
     trainer = trainer_user(db_session)
     order = welding_order(db_session)
-    course = open_course(db_session, trainer, [order])
+    course = ended_course(db_session, trainer, [order], days=1, cost="1800")
     worker = learner(db_session)
     [row] = training.enrol(db_session, actor(trainer), course.id, {worker.id: "wished"})
-    training.record_result(db_session, actor(trainer), row.id, outcome="completed", certificate_number="HG-1")
+    attend(db_session, trainer, course, [row.id], 1)
+    training.record_result(db_session, actor(trainer), row.id, outcome="completed", **certificate("HG-1"))
     other = trainer_user(db_session, display_name="清丰县技工学校")
 
     page = client.get("/api/v1/courses?status=open", headers=headers(trainer)).get_json()

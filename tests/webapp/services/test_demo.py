@@ -326,6 +326,27 @@ def test_any_size_and_day_gives_consistent_rows(
 # ---------------------------------------------------------------------------------------------- database
 
 
+def test_the_demo_has_monitored_households_of_registered_poor_workers(db_session: Session) -> None:
+    from webapp.models.households import Household
+    from webapp.services import households
+
+    counts = load_demo(db_session, seed=7, today=TODAY, **SMALL)
+    assert counts["防返贫监测户"] == _count(db_session, Household) > 0
+    for household in db_session.scalars(select(Household)):
+        assert household.members and household.members[0].relation == "head"
+        assert all(
+            m.worker.poverty_registered and m.worker.region_code == household.region_code
+            for m in household.members
+        )
+        assert (household.left_poverty_year is not None) == (household.category == "unstable")
+    stats = households.monitoring_stats(db_session, Actor(1, "admin"), today=TODAY)
+    assert (
+        stats.monitored == counts["防返贫监测户"]
+        and stats.with_employed + stats.without_employed == stats.monitored
+    )
+    assert stats.due + stats.overdue > 0
+
+
 def _count(session: Session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 

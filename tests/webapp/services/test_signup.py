@@ -208,8 +208,13 @@ def test_a_course_sign_up_adds_the_training_wish_and_is_proposed_first(db_sessio
     signup.confirm(db_session, actor(staff_user(db_session)), request.id)
     from webapp.services import training
 
+    # trainers are proposed only people who consented to share their data
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
-    assert [(p.trainee.worker_id, p.source) for p in proposals] == [(request.worker_id, "signup")]
+    assert proposals.items == []
+    request.worker.consent_to_share = True
+    db_session.commit()
+    _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
+    assert [(p.trainee.worker_id, p.source) for p in proposals.items] == [(request.worker_id, "signup")]
 
 
 def test_a_sign_up_without_consent_is_never_proposed_to_a_trainer(db_session: Session) -> None:

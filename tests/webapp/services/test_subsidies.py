@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 from tests.builders import NANLE, QINGFENG, occupation_code
 from tests.webapp.training.training_builders import (
     actor,
+    attend,
+    certificate,
     course_data,
+    ended_course,
     learner,
     staff_user,
     trainer_user,
@@ -30,12 +33,16 @@ from webapp.services.scope import Actor
 def finished_course(
     session: Session, trainer: Actor, results: list[tuple[str, str | None]], *, occupation: str = "焊工"
 ) -> Course:
-    """A finished course whose trainees got ``(outcome, certificate number)``, in order."""
-    course = training.create_course(session, trainer, course_data(occupation=occupation, certificate_name=""))
+    """A finished 5-day course (2,000 元 per trainee) whose trainees, present every day, got ``(outcome,
+    certificate number)``, in order."""
+    course = ended_course(session, trainer, days=5, occupation=occupation, certificate_name="", cost="2000")
     workers = [learner(session, f"学员{i}") for i in range(len(results))]
     rows = training.enrol(session, trainer, course.id, {w.id: "wished" for w in workers})
+    attend(session, trainer, course, [r.id for r in rows], 5)
     for row, (outcome, number) in zip(rows, results, strict=True):
-        training.record_result(session, trainer, row.id, outcome=outcome, certificate_number=number)
+        training.record_result(
+            session, trainer, row.id, outcome=outcome, **(certificate(number) if number else {})
+        )
     training.finish_course(session, trainer, course.id)
     return course
 
@@ -116,13 +123,12 @@ def test_claim_lists_qualifying_trainees_and_the_amount(db_session: Session) -> 
         "yuan_per_trainee": 1800,
         "require_certificate": True,
         "employed_within_days": 180,
+        "cap_per_trainee": 1800,
     }
     with pytest.raises(Conflict):
         subsidies.submit_claim(db_session, trainer, course.id)
     with pytest.raises(Conflict):  # results of claimed trainees are frozen
-        training.record_result(
-            db_session, trainer, rows[0].id, outcome="completed", certificate_number="HG-9"
-        )
+        training.record_result(db_session, trainer, rows[0].id, outcome="completed", **certificate("HG-9"))
 
 
 def test_a_course_without_certificates_uses_its_own_rule(db_session: Session) -> None:
@@ -163,11 +169,11 @@ def budget(session: Session, staff: Actor, total: int, region: str = "410900") -
 
 
 def test_paying_books_the_amount_against_the_budget(db_session: Session, claim: SubsidyClaim) -> None:
-    staff = actor(staff_user(db_session))
+    staff, approver = actor(staff_user(db_session)), actor(staff_user(db_session))
     line = budget(db_session, staff, 5000)
     with pytest.raises(Conflict):  # not approved yet
         subsidies.pay_claim(db_session, staff, claim.id, line.id)
-    subsidies.approve_claim(db_session, staff, claim.id)
+    subsidies.approve_claim(db_session, approver, claim.id)
     paid = subsidies.pay_claim(db_session, staff, claim.id, line.id)
     db_session.refresh(line)
     assert (paid.status, line.spent, line.remaining) == ("paid", 3600, 1400)
@@ -180,7 +186,7 @@ def test_paying_books_the_amount_against_the_budget(db_session: Session, claim: 
 def test_a_budget_line_never_goes_negative(db_session: Session, claim: SubsidyClaim) -> None:
     staff = actor(staff_user(db_session))
     line = budget(db_session, staff, 3000)
-    subsidies.approve_claim(db_session, staff, claim.id)
+    subsidies.approve_claim(db_session, actor(staff_user(db_session)), claim.id)
 
     with pytest.raises(Conflict) as err:
         subsidies.pay_claim(db_session, staff, claim.id, line.id)
@@ -202,7 +208,7 @@ def test_budget_must_cover_the_course_place_and_the_staff_region(
 ) -> None:
     city = actor(staff_user(db_session))
     qingfeng_line = budget(db_session, city, 9000, region=QINGFENG)
-    subsidies.approve_claim(db_session, city, claim.id)
+    subsidies.approve_claim(db_session, actor(staff_user(db_session, NANLE)), claim.id)
     with pytest.raises(ValidationError) as err:
         subsidies.pay_claim(db_session, city, claim.id, qingfeng_line.id)
     assert "budget_line_id" in err.value.fields

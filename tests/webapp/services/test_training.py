@@ -24,7 +24,10 @@ from tests.builders import (
 from tests.webapp.training.training_builders import (
     WELDER,
     actor,
+    attend,
+    certificate,
     course_data,
+    ended_course,
     learner,
     open_course,
     staff_user,
@@ -241,18 +244,18 @@ def test_proposals_put_sign_ups_first_then_wishes_then_near_misses(db_session: S
 
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
 
-    assert [(p.trainee.name, p.source) for p in proposals] == [
+    assert [(p.trainee.name, p.source) for p in proposals.items] == [
         ("报了名", "signup"),
         ("想学焊", "wished"),
         ("差证书", "near_miss"),
     ]
-    first = proposals[0].trainee
+    first = proposals.items[0].trainee
     assert "*" in first.id_number_masked and "*" in first.phone_masked
     assert not hasattr(first, "poverty_registered") and not hasattr(first, "disability")
     training.enrol(db_session, actor(trainer), course.id, {wisher.id: "wished"})
     _, after = training.propose_enrolees(db_session, actor(trainer), course.id)
-    assert wisher.id not in {p.trainee.worker_id for p in after} and near.id in {
-        p.trainee.worker_id for p in after
+    assert wisher.id not in {p.trainee.worker_id for p in after.items} and near.id in {
+        p.trainee.worker_id for p in after.items
     }
 
 
@@ -302,14 +305,15 @@ def test_attendance_is_a_roll_call_within_the_course_days(db_session: Session) -
 def test_certificate_reaches_the_profile_once_and_the_worker_seeks_again(db_session: Session) -> None:
     account = trainer_user(db_session)
     trainer = actor(account)
-    course = open_course(db_session, account, [welding_order(db_session)])
+    course = ended_course(db_session, account, [welding_order(db_session)], days=3)
     worker = learner(db_session)
     [row] = training.enrol(db_session, trainer, course.id, {worker.id: "wished"})
+    attend(db_session, account, course, [row.id], 3)
 
     result = training.record_result(db_session, trainer, row.id, outcome="completed")
     assert result.enrolment.certificate_number is None and result.ranks  # completed: re-ranked already
-    training.record_result(db_session, trainer, row.id, outcome="completed", certificate_number="hg-001")
-    training.record_result(db_session, trainer, row.id, outcome="completed", certificate_number="HG-002")
+    training.record_result(db_session, trainer, row.id, outcome="completed", **certificate("hg-001"))
+    training.record_result(db_session, trainer, row.id, outcome="completed", **certificate("HG-002"))
 
     db_session.refresh(worker)
     assert worker.certificates == ["焊工证"] and worker.completed_training == ["焊工"]
@@ -328,21 +332,22 @@ def test_certificate_reaches_the_profile_once_and_the_worker_seeks_again(db_sess
 )
 def test_result_input_is_checked(db_session: Session, outcome: str, number: str, field: str) -> None:
     trainer = actor(trainer_user(db_session))
-    course = training.create_course(db_session, trainer, course_data())
+    course = ended_course(db_session, trainer)
     [row] = training.enrol(db_session, trainer, course.id, {learner(db_session).id: "wished"})
     with pytest.raises(ValidationError) as err:
-        training.record_result(db_session, trainer, row.id, outcome=outcome, certificate_number=number)
+        training.record_result(db_session, trainer, row.id, outcome=outcome, **certificate(number))
     assert field in err.value.fields
 
 
 def test_a_certificate_number_belongs_to_one_trainee_and_results_do_not_go_back(db_session: Session) -> None:
     trainer = actor(trainer_user(db_session))
-    course = training.create_course(db_session, trainer, course_data())
+    course = ended_course(db_session, trainer, days=2)
     a, b = learner(db_session), learner(db_session, "王学焊")
     ra, rb = training.enrol(db_session, trainer, course.id, {a.id: "wished", b.id: "wished"})
-    training.record_result(db_session, trainer, ra.id, outcome="completed", certificate_number="HG-7")
+    attend(db_session, trainer, course, [ra.id, rb.id], 2)
+    training.record_result(db_session, trainer, ra.id, outcome="completed", **certificate("HG-7"))
     with pytest.raises(Conflict):
-        training.record_result(db_session, trainer, rb.id, outcome="completed", certificate_number="hg-7")
+        training.record_result(db_session, trainer, rb.id, outcome="completed", **certificate("hg-7"))
     with pytest.raises(Conflict):
         training.record_result(db_session, trainer, ra.id, outcome="failed")
     training.record_result(db_session, trainer, rb.id, outcome="failed")
@@ -352,7 +357,7 @@ def test_a_certificate_number_belongs_to_one_trainee_and_results_do_not_go_back(
 
 def test_a_course_finishes_only_when_every_trainee_has_a_result(db_session: Session) -> None:
     trainer = actor(trainer_user(db_session))
-    course = training.create_course(db_session, trainer, course_data())
+    course = ended_course(db_session, trainer)
     [row] = training.enrol(db_session, trainer, course.id, {learner(db_session).id: "wished"})
     with pytest.raises(Conflict):
         training.finish_course(db_session, trainer, course.id)

@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from tests.builders import NANLE, QINGFENG, login
 from tests.webapp.page_html import field_errors, text
-from tests.webapp.training.training_builders import actor, course_data, learner, staff_user, trainer_user
+from tests.webapp.training.training_builders import (
+    actor,
+    attend,
+    certificate,
+    ended_course,
+    learner,
+    staff_user,
+    trainer_user,
+)
 from webapp.models import Placement, User
 from webapp.models.training import BudgetLine, Course, SubsidyClaim
 from webapp.services import subsidies, training
@@ -28,10 +36,11 @@ def trainer(db_session: Session) -> User:
 def finished(db_session: Session, trainer: User) -> Course:
     """A finished welding course in 南乐县: one certified trainee placed a week after the end, one without."""
     a = actor(trainer)
-    course = training.create_course(db_session, a, course_data())
+    course = ended_course(db_session, trainer, days=2, cost="2000")
     ok, short = learner(db_session, "取证就业"), learner(db_session, "未取证")
     rows = training.enrol(db_session, a, course.id, {ok.id: "wished", short.id: "wished"})
-    training.record_result(db_session, a, rows[0].id, outcome="completed", certificate_number="HG-1")
+    attend(db_session, trainer, course, [r.id for r in rows], 2)
+    training.record_result(db_session, a, rows[0].id, outcome="completed", **certificate("HG-1"))
     training.record_result(db_session, a, rows[1].id, outcome="completed")
     training.finish_course(db_session, a, course.id)
     db_session.add(
@@ -78,11 +87,35 @@ def test_staff_approve_and_pay_from_a_budget_line(
     line = db_session.scalar(select(BudgetLine))
     assert line is not None and "职业培训补贴" in text(client.get("/subsidies/budget").get_data(as_text=True))
 
-    assert client.post(f"/subsidies/claims/{claim.id}/approve").status_code == 302
+    # approving asks for confirmation first: a summary, nothing written yet
+    summary = client.post(f"/subsidies/claims/{claim.id}/approve")
+    assert summary.status_code == 200 and "确认批准补贴申请" in text(summary.get_data(as_text=True))
+    assert "四眼原则" in text(summary.get_data(as_text=True)) and 'name="confirmed"' in summary.get_data(
+        as_text=True
+    )
+    db_session.refresh(claim)
+    assert claim.status == "submitted"
+    assert client.post(f"/subsidies/claims/{claim.id}/approve", data={"confirmed": "1"}).status_code == 302
     page = client.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
     assert f'<option value="{line.id}">' in page and "余额 5000" in page
-    paid = client.post(
+    # the approver may not pay (four-eyes): refused already on the summary step
+    own = client.post(
         f"/subsidies/claims/{claim.id}/pay", data={"budget_line_id": str(line.id)}, follow_redirects=True
+    )
+    assert "四眼原则" in text(own.get_data(as_text=True))
+    second = staff_user(db_session)
+    client.post("/auth/logout")
+    login(client, second)
+    summary = client.post(
+        f"/subsidies/claims/{claim.id}/pay", data={"budget_line_id": str(line.id)}, follow_redirects=True
+    )
+    assert "余额5000元 → 3200元" in text(summary.get_data(as_text=True))
+    db_session.refresh(line)
+    assert line.spent == 0
+    paid = client.post(
+        f"/subsidies/claims/{claim.id}/pay",
+        data={"budget_line_id": str(line.id), "confirmed": "1"},
+        follow_redirects=True,
     )
     assert "已支付并记入预算科目" in text(
         paid.get_data(as_text=True)
@@ -101,7 +134,7 @@ def test_overdraft_is_refused_with_a_message(
         actor(staff),
         {"name": "余额不多", "year": "2026", "region_code": "410900", "total": "1000"},
     )
-    subsidies.approve_claim(db_session, actor(staff), claim.id)
+    subsidies.approve_claim(db_session, actor(staff_user(db_session)), claim.id)
     login(client, staff)
     page = client.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
     assert "没有覆盖该地区且余额足够的预算科目" in text(page)

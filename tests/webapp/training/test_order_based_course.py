@@ -15,8 +15,10 @@ from tests.webapp.training.training_builders import (
     WELDER,
     WELDER_CERT,
     actor,
+    attend,
+    certificate,
+    ended_course,
     learner,
-    open_course,
     staff_user,
     trainer_user,
     welding_order,
@@ -55,10 +57,11 @@ def test_order_based_course_from_gap_to_paid_subsidy(client: FlaskClient, db_ses
     assert listed[0]["occupation"] == WELDER and listed[0]["gap"] == 2
 
     # 2. the trainer takes the order: a course linked to it; the engine proposes the learners
-    course = open_course(db_session, trainer, [order], capacity="3")
+    # (a one-day course held yesterday at 1,800 元 per trainee, opened before it began)
+    course = ended_course(db_session, trainer, [order], days=1, capacity="3", cost="1800")
     assert course.certificate_name == WELDER_CERT
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
-    proposed = [p.trainee.worker_id for p in proposals]
+    proposed = [p.trainee.worker_id for p in proposals.items]
     assert {zhao.id, li.id, wang.id} <= set(proposed)
     training.enrol(
         db_session, actor(trainer), course.id, {zhao.id: "wished", li.id: "wished", wang.id: "near_miss"}
@@ -67,21 +70,20 @@ def test_order_based_course_from_gap_to_paid_subsidy(client: FlaskClient, db_ses
     assert zhao.status == "in_training"
 
     # 3. completion and certificates; the certified rank first for the order at once
-    today = training.course_days(course, course.start_date)[0]
-    training.record_attendance(db_session, actor(trainer), course.id, today.isoformat(), [])
+    attend(db_session, trainer, course, [e.id for e in course.enrolments], 1)
     first = training.record_result(
         db_session,
         actor(trainer),
         _enrolment(course, zhao).id,
         outcome="completed",
-        certificate_number="HG-2026-0001",
+        **certificate("HG-2026-0001"),
     )
     second = training.record_result(
         db_session,
         actor(trainer),
         _enrolment(course, li).id,
         outcome="completed",
-        certificate_number="HG-2026-0002",
+        **certificate("HG-2026-0002"),
     )
     training.record_result(db_session, actor(trainer), _enrolment(course, wang).id, outcome="completed")
     assert [(o.id, r) for o, r in first.ranks] == [(order.id, 1)]
@@ -119,7 +121,8 @@ def test_order_based_course_from_gap_to_paid_subsidy(client: FlaskClient, db_ses
         actor(staff),
         {"name": "职业培训补贴", "year": "2026", "region_code": "410900", "total": "10000"},
     )
-    subsidies.approve_claim(db_session, actor(staff), claim.id)
+    approver = staff_user(db_session)  # four-eyes: one approves, another pays
+    subsidies.approve_claim(db_session, actor(approver), claim.id)
     paid = subsidies.pay_claim(db_session, actor(staff), claim.id, line.id)
     assert paid.status == "paid" and paid.budget_line_id == line.id
     db_session.refresh(line)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,7 +17,9 @@ from tests.webapp.page_html import field_errors, text
 from tests.webapp.training.training_builders import (
     WELDER,
     actor,
+    certificate,
     course_data,
+    ended_course,
     learner,
     open_course,
     staff_user,
@@ -101,6 +102,13 @@ def running(db_session: Session) -> tuple[Course, object]:
     return open_course(db_session, trainer, [welding_order(db_session)]), trainer
 
 
+@pytest.fixture
+def ended(db_session: Session) -> tuple[Course, object]:
+    """A 2-day course linked to the welding order that ended yesterday."""
+    trainer = trainer_user(db_session)
+    return ended_course(db_session, trainer, [welding_order(db_session)], days=2), trainer
+
+
 def test_proposals_page_enrols_the_picked(client: FlaskClient, db_session: Session, running) -> None:  # type: ignore[no-untyped-def]
     course, trainer = running
     wisher, near = (
@@ -127,33 +135,43 @@ def test_proposals_page_enrols_the_picked(client: FlaskClient, db_session: Sessi
     assert bad.status_code == 422
 
 
-def test_attendance_and_results_from_the_course_page(
-    client: FlaskClient, db_session: Session, running
-) -> None:  # type: ignore[no-untyped-def]
-    course, trainer = running
+def test_attendance_and_results_from_the_course_page(client: FlaskClient, db_session: Session, ended) -> None:  # type: ignore[no-untyped-def]
+    course, trainer = ended
     worker = learner(db_session)
     [row] = training.enrol(db_session, actor(trainer), course.id, {worker.id: "wished"})
     login(client, trainer)
 
     sheet = client.get(f"/training/courses/{course.id}/attendance").get_data(as_text=True)
     assert f'id="present-{row.id}"' in sheet
-    resp = client.post(
-        f"/training/courses/{course.id}/attendance",
-        data={"day": date.today().isoformat(), "present": [str(row.id)]},
-    )
-    assert resp.status_code == 302 and db_session.scalar(select(Attendance.present)) is True
+    for day in (course.start_date, course.end_date):
+        resp = client.post(
+            f"/training/courses/{course.id}/attendance",
+            data={"day": day.isoformat(), "present": [str(row.id)]},
+        )
+        assert resp.status_code == 302
+    assert db_session.scalar(select(Attendance.present)) is True
 
+    values = {"outcome": "completed", **certificate("HG-2026-1")}
+    summary = client.post(f"/training/enrolments/{row.id}/result", data=values)
+    page = text(summary.get_data(as_text=True))
+    assert summary.status_code == 200 and "确认登记结果：结业" in page and "该证书将加入其求职档案" in page
+    db_session.refresh(worker)
+    assert worker.certificates == []  # nothing until confirmed
     resp = client.post(
-        f"/training/enrolments/{row.id}/result",
-        data={"outcome": "completed", "certificate_number": "HG-2026-1"},
-        follow_redirects=True,
+        f"/training/enrolments/{row.id}/result", data={**values, "confirmed": "1"}, follow_redirects=True
     )
     page = text(resp.get_data(as_text=True))
     assert "已登记 李学焊：结业，证书 HG-2026-1" in page and "重新匹配排第 1 名" in page
     db_session.refresh(worker)
     assert "焊工证" in worker.certificates
 
-    finished = client.post(f"/training/courses/{course.id}/finish", follow_redirects=True)
+    summary = client.post(f"/training/courses/{course.id}/finish")
+    assert "确认课程结业" in text(summary.get_data(as_text=True))
+    db_session.refresh(course)
+    assert course.status == "open"
+    finished = client.post(
+        f"/training/courses/{course.id}/finish", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert "课程已结业" in text(finished.get_data(as_text=True))
     assert "申请培训补贴" in text(client.get(f"/training/courses/{course.id}").get_data(as_text=True))
 
@@ -168,8 +186,12 @@ def test_refused_results_come_back_as_messages(client: FlaskClient, db_session: 
         follow_redirects=True,
     )
     assert "只有结业的学员才能登记证书" in text(resp.get_data(as_text=True))
+    early = client.post(
+        f"/training/enrolments/{row.id}/result", data={"outcome": "completed"}, follow_redirects=True
+    )
+    assert "课程结束前不能登记结业结果" in text(early.get_data(as_text=True))
     early = client.post(f"/training/courses/{course.id}/finish", follow_redirects=True)
-    assert "还有1名学员未登记结业结果" in text(early.get_data(as_text=True))
+    assert "课程结束前不能结业" in text(early.get_data(as_text=True))
 
 
 def test_another_trainer_cannot_touch_the_course(client: FlaskClient, db_session: Session, running) -> None:  # type: ignore[no-untyped-def]

@@ -100,3 +100,48 @@ def open_course(
 ) -> Course:
     data = course_data(job_order_ids=[o.id for o in orders or []], **overrides)
     return training.create_course(session, actor(trainer), data)
+
+
+def _as_actor(who: User | Actor) -> Actor:
+    return who if isinstance(who, Actor) else actor(who)
+
+
+def ended_course(
+    session: Session,
+    trainer: User | Actor,
+    orders: list[JobOrder] | None = None,
+    *,
+    days: int = 10,
+    ended_days_ago: int = 1,
+    **overrides: Any,
+) -> Course:
+    """A course of ``days`` days that ended ``ended_days_ago`` days ago (opened before it started)."""
+    end = date.today() - timedelta(days=ended_days_ago)
+    start = end - timedelta(days=days - 1)
+    data = course_data(
+        job_order_ids=[o.id for o in orders or []],
+        start_date=start.isoformat(),
+        end_date=end.isoformat(),
+        **overrides,
+    )
+    return training.create_course(session, _as_actor(trainer), data, today=start)
+
+
+def attend(
+    session: Session, trainer: User | Actor, course: Course, enrolment_ids: list[int], days: int
+) -> None:
+    """The trainees present on the first ``days`` days of the course (the others absent)."""
+    for n in range(days):
+        day = course.start_date + timedelta(days=n)
+        training.record_attendance(session, _as_actor(trainer), course.id, day.isoformat(), enrolment_ids)
+
+
+def certificate(number: str, **overrides: Any) -> dict[str, Any]:
+    """The keyword arguments of a certificate for ``training.record_result``."""
+    values: dict[str, Any] = {
+        "certificate_number": number,
+        "certificate_issuer": "濮阳市人力资源和社会保障局",
+        "certified_on": (date.today() - timedelta(days=1)).isoformat(),
+    }
+    values.update(overrides)
+    return values
