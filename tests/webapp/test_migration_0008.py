@@ -1,5 +1,5 @@
 """Migration 0008_training keeps what was recorded: certificates and results of enrolments made before it survive
-the upgrade (the issuer, never asked before, stays empty) and a downgrade back to 0007."""
+the upgrade (the issuer, never asked before, stays empty) and a downgrade back to the revision before it."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_certificates_survive_the_upgrade_and_the_downgrade(tmp_path: Path) -> N
         make_user(session)
         session.remove()
 
-        downgrade(directory=directory, revision="0007_merge")
+        downgrade(directory=directory, revision="0008_engine")  # the revision before 0008_training
         with db.engine.connect() as conn:
             kept = conn.execute(text("SELECT status, certificate_number FROM enrolment")).all()
             assert kept == [("completed", "HG-OLD-1")]

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from webapp import policy
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.forms import csrf_failed, form_values, show_errors, ui_context
+from webapp.forms import csrf_failed, form_values, page_number, show_errors, ui_context
 from webapp.households import bp
 from webapp.households.forms import ClearForm, HouseholdForm, VisitForm
 from webapp.models.households import Household
@@ -63,10 +63,6 @@ bp.context_processor(ui_context)
 bp.context_processor(_labels)
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _choices(form: HouseholdForm | VisitForm) -> None:
     key = _name_key()
     if isinstance(form, HouseholdForm):
@@ -89,7 +85,7 @@ def index() -> str:
         status="cleared" if tab == "cleared" else "monitored",
         due=tab == "due",
         employed=False if tab == "without_employed" else None,
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     stats = households.monitoring_stats(db.session, actor)

@@ -208,11 +208,7 @@ def test_a_course_sign_up_adds_the_training_wish_and_is_proposed_first(db_sessio
     signup.confirm(db_session, actor(staff_user(db_session)), request.id)
     from webapp.services import training
 
-    # trainers are proposed only people who consented to share their data
-    _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
-    assert proposals.items == []
-    request.worker.consent_to_share = True
-    db_session.commit()
+    # consent given at sign-up: the trainer is proposed this worker, first as a sign-up for the course
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
     assert [(p.trainee.worker_id, p.source) for p in proposals.items] == [(request.worker_id, "signup")]
 
@@ -227,7 +223,7 @@ def test_a_sign_up_without_consent_is_never_proposed_to_a_trainer(db_session: Se
     from webapp.services import training
 
     _, proposals = training.propose_enrolees(db_session, actor(trainer), course.id)
-    assert proposals == []
+    assert proposals.items == []
     with pytest.raises(ValidationError):
         training.enrol(db_session, actor(trainer), course.id, {request.worker_id: "signup"})
 
