@@ -76,3 +76,15 @@ def test_coordinator_initial_passwords_pass_the_strength_check(db_session: Sessi
     assert created
     for credential in created:
         check_password_strength(credential.password, user_inputs=[credential.username])
+
+
+def test_passwords_longer_than_zxcvbn_judges_are_judged_by_their_start_not_a_500() -> None:
+    """Found by schemathesis: zxcvbn raises ValueError beyond 72 characters, which answered POST /api/v1/users
+    with a 500."""
+    check_password_strength("Puyang chunfeng welders cross the Yellow River at dawn " * 2)  # 110 characters
+    with pytest.raises(ValidationError) as weak:
+        check_password_strength("a" * 100)
+    assert "password" in weak.value.fields
+    with pytest.raises(ValidationError) as long:
+        check_password_strength("Puyang chunfeng welders " * 6)  # 144 characters
+    assert "128" in long.value.fields["password"]
