@@ -82,10 +82,23 @@ def _delete_rows() -> None:
     with db.engine.begin() as conn:
         # The audit log is append-only (triggers of migration 0006_security): open its purge gate first.
         if conn.dialect.name == "postgresql":
+            # TRUNCATE costs most of a PostgreSQL test's time (a new file per table): DELETE the rows of the
+            # tables this test wrote (one round trip finds them), children first, then restart every sequence
+            # so that ids start at 1 again.
             conn.execute(text("SET LOCAL liudan.audit_purge = 'on'"))
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            if names:
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            probe = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+            )
+            written = {row[0] for row in conn.execute(text(probe))} if tables else set()
+            for table in tables:
+                if table.name in written:
+                    conn.execute(table.delete())
+            conn.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                )
+            )
         else:
             conn.execute(text("INSERT INTO audit_log_gate (opened_at) VALUES (CURRENT_TIMESTAMP)"))
             for table in sorted(tables, key=lambda t: t.name != "audit_log"):  # before the gate's own rows
